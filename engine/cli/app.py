@@ -1,0 +1,9 @@
+"""The root of the ``competency`` command."""
+import typer
+
+from engine.cli import ontology_cmds
+
+app = typer.Typer(name="competency", no_args_is_help=True, add_completion=False,
+                  help="Competency inference from behavioural-event interview notes, with an OWL knowledge graph.")
+app.command("frameworks")(ontology_cmds.frameworks)
+app.add_typer(ontology_cmds.ontology_app, name="ontology")

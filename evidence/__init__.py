@@ -1,0 +1,1 @@
+"""The NLP step: from free-text interview notes (ru/zh/en, mixed) to indicator evidence qualified by BEI rules."""
