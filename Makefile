@@ -17,7 +17,7 @@ install-test: $(BIN)/python
 
 ## run: install and run the main job on the bundled defaults
 run: install
-	$(BIN)/competency frameworks
+	$(BIN)/competency demo
 
 ## test: install with test extras and run the test suite
 test: install-test

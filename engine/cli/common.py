@@ -7,6 +7,10 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from engine.assess import UsageError as AssessUsageError
+from engine.policy import PolicyError
 
 from ontology import OntologyError, load
 from ontology.loader import ENV_VAR
@@ -35,8 +39,8 @@ def friendly_errors() -> Iterator[None]:
         for problem in exc.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except UsageError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    except (UsageError, AssessUsageError, PolicyError) as exc:
+        err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False)
         raise typer.Exit(2) from None
 
 

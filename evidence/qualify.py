@@ -1,0 +1,202 @@
+"""BEI qualification of clauses (policy v1), in the manner of ConText/NegEx, per language.
+
+For every clause: who acted (I / we / the candidate / another person / the interviewer), whether it really happened
+(a specific past event, a generic habit, or something hypothetical, intended or "should"), and whether it is someone
+else's words. Negation depends on where the matched behaviour sits in the clause, so it is asked per match
+(``negated_before``). The trigger lists are data (``data/triggers.toml``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from evidence.lexicon import lemmatizer
+from evidence.segment import Clause, NoteStructure
+from evidence.triggers import Triggers, triggers
+
+QUOTE_OPEN = "«“„「『\""
+QUOTE_CLOSE = "»”“」』\""
+_PAST_RU = re.compile(r"[а-яё]+(?:л|ла|ло|ли|лся|лась|лись)(?![а-яё])", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseQuality:
+    actor: str      # I | candidate | we | other | interviewer
+    reality: str    # past | generic | hypothetical
+    reported: bool
+    reasons: tuple[str, ...]
+
+    def qualifiers(self) -> tuple[str, ...]:
+        return (self.actor, self.reality) + (("reported",) if self.reported else ())
+
+
+def _outside(spans: list[tuple[int, int]], pseudo: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Trigger spans that are not part of a pseudo-trigger ("not only", "不仅")."""
+    return [s for s in spans if not any(p[0] <= s[0] and s[1] <= p[1] for p in pseudo)]
+
+
+class Qualifier:
+    """Qualifies the clauses of one note; create one per note (it keeps the narrative state)."""
+
+    def __init__(self, structure: NoteStructure):
+        self.structure = structure
+        self.text = structure.text
+        self.third_person = self._third_person_note()
+        self._cache: dict[int, ClauseQuality] = {}
+
+    # -- the note as a whole --------------------------------------------------------------------------------------
+    def _third_person_note(self) -> bool:
+        """An assessor's third-person note ("the candidate…", "кандидат…", "候选人…") rather than first person."""
+        third = first = 0
+        for clause in self.structure.clauses:
+            if clause.speaker == "interviewer" or clause.lang not in ("ru", "en", "zh"):
+                continue
+            trig = triggers(clause.lang)
+            third += len(trig.find("third_person_note", self.text.lower() if clause.lang != "zh" else self.text, clause.start, clause.end))
+            first += len(trig.find("subject_I", self.text.lower() if clause.lang != "zh" else self.text, clause.start, clause.end))
+        return third > 0 and third >= first / 3
+
+    def _haystack(self, lang: str) -> str:
+        return self.text if lang == "zh" else self._lower
+
+    @property
+    def _lower(self) -> str:
+        if not hasattr(self, "_lower_text"):
+            self._lower_text = self.text.lower()
+        return self._lower_text
+
+    # -- per clause -----------------------------------------------------------------------------------------------
+    def quality(self, clause: Clause) -> ClauseQuality:
+        if clause.index not in self._cache:
+            self._cache[clause.index] = self._qualify(clause)
+        return self._cache[clause.index]
+
+    def _qualify(self, clause: Clause) -> ClauseQuality:
+        if clause.speaker == "interviewer":
+            return ClauseQuality("interviewer", "past", False, ("the interviewer's words are never evidence",))
+        if clause.lang not in ("ru", "en", "zh"):
+            return ClauseQuality("other", "hypothetical", False, (f"language not supported ({clause.lang})",))
+        trig = triggers(clause.lang)
+        hay = self._haystack(clause.lang)
+        reasons: list[str] = []
+        actor = self._actor(clause, trig, hay)
+        reported = self._reported(clause, trig, hay, actor)
+        reality = self._reality(clause, trig, hay, reasons, quoted_own=reported is False and self._quoted(clause))
+        if actor == "we":
+            reasons.append("'we': a shared action counts half")
+        elif actor == "other":
+            reasons.append("another person acted, not the candidate")
+        if reported:
+            reasons.append("someone else's words (reported speech)")
+        return ClauseQuality(actor, reality, bool(reported), tuple(reasons))
+
+    def _subject(self, clause: Clause, trig: Triggers, hay: str) -> str | None:
+        """The earliest subject marker of the clause, by category."""
+        found: list[tuple[int, int, str]] = []
+        for category, actor in (("subject_we", "we"), ("subject_I", "I"), ("subject_candidate", "candidate"),
+                                ("pronoun_3sg", "candidate" if self.third_person else "other"),
+                                ("subject_other", "other")):
+            for start, end in trig.spans(category, hay, clause.start, clause.end):
+                found.append((start, -(end - start), actor))
+        if not found:
+            return None
+        multiword_we = [f for f in found if f[2] == "we" and -f[1] > 2]
+        if multiword_we and any(f[2] == "I" for f in found):
+            return "we"  # "я с коллегой", "me and Anna", "我和同事"
+        found.sort()
+        return found[0][2]
+
+    def _actor(self, clause: Clause, trig: Triggers, hay: str) -> str:
+        subject = self._subject(clause, trig, hay)
+        if subject is None and clause.lang == "ru":
+            subject = self._russian_verb_subject(clause)
+        if subject is None:
+            subject = self._inherited(clause)
+        if subject == "I" and self.third_person:
+            return "candidate" if clause.speaker != "candidate" else "I"
+        return subject
+
+    def _russian_verb_subject(self, clause: Clause) -> str | None:
+        """Russian drops the pronoun: the first finite verb's person and number tell who acted."""
+        morph = lemmatizer("ru")
+        for word in _WORD.findall(self.text[clause.start:clause.end]):
+            grammar = morph.verb(word)
+            if grammar is None or grammar.mood == "impr":
+                continue
+            if grammar.person == "1per":
+                return "I" if grammar.number == "sing" else "we"
+            if grammar.person in ("2per", "3per"):
+                return "other" if not self.third_person else None
+            return None  # a past form says number and gender, not person: inherit
+        return None
+
+    def _inherited(self, clause: Clause) -> str:
+        """No subject: the previous clause's actor in the same event; at an event's start, the narrator."""
+        previous = clause.index - 1
+        clauses = self.structure.clauses
+        if previous >= 0 and clauses[previous].event == clause.event and clauses[previous].speaker == clause.speaker:
+            return self.quality(clauses[previous]).actor
+        return "candidate" if self.third_person else "I"
+
+    def _quoted(self, clause: Clause) -> bool:
+        sentence = self.structure.sentences[clause.sentence]
+        before = self.text[sentence.start:clause.start]
+        opens = sum(before.count(q) for q in "«“„「『")
+        closes = sum(before.count(q) for q in "»”」』")
+        straight = before.count('"')
+        return opens > closes or straight % 2 == 1
+
+    def _reported(self, clause: Clause, trig: Triggers, hay: str, actor: str) -> bool:
+        """Someone else's words: a quote introduced by another person, or 'according to …'."""
+        if actor in ("other",) and trig.find("speech_verbs", hay, clause.start, clause.end):
+            return True
+        if self._quoted(clause):
+            sentence = self.structure.sentences[clause.sentence]
+            first = self.structure.clauses[sentence.clauses[0]]
+            if first.index != clause.index and self.quality(first).actor in ("other",):
+                return True
+        return False
+
+    def _reality(self, clause: Clause, trig: Triggers, hay: str, reasons: list[str], quoted_own: bool) -> str:
+        hypo = _outside(trig.spans("hypothetical", hay, clause.start, clause.end),
+                        trig.spans("pseudo_hypothetical", hay, clause.start, clause.end))
+        if hypo and not quoted_own:
+            word = self.text[hypo[0][0]:hypo[0][1]]
+            reasons.append(f"hypothetical, future or intended ('{word}'): counts 0")
+            return "hypothetical"
+        sentence = self.structure.sentences[clause.sentence]
+        conditional = trig.spans("conditional", hay, sentence.start, clause.end)
+        generic = trig.spans("generic", hay, clause.start, clause.end) or (
+            conditional and conditional[0][0] < clause.start)
+        if not generic and clause.lang == "ru" and self._russian_present_habit(clause):
+            generic = True
+        if generic:
+            if trig.spans("specific_time", hay, sentence.start, sentence.end) or re.search(r"\b(19|20)\d\d\b", self.text[sentence.start:sentence.end]):
+                return "past"
+            reasons.append("a generic habit, no specific event: counts half")
+            return "generic"
+        return "past"
+
+    def _russian_present_habit(self, clause: Clause) -> bool:
+        """A 1st-person present-tense verb with no past form in the clause: a habit ("звоню клиентам")."""
+        words = _WORD.findall(self.text[clause.start:clause.end])
+        morph = lemmatizer("ru")
+        if any(_PAST_RU.fullmatch(w) and (g := morph.verb(w)) and g.tense == "past" for w in words):
+            return False
+        return any((g := morph.verb(w)) is not None and g.tense == "pres" and g.person == "1per" for w in words)
+
+    def negated_before(self, clause: Clause, position: int) -> str | None:
+        """The negation trigger whose scope covers ``position`` in the clause, if any."""
+        if clause.lang not in ("ru", "en", "zh"):
+            return None
+        trig = triggers(clause.lang)
+        hay = self._haystack(clause.lang)
+        negations = _outside(trig.spans("negation", hay, clause.start, position),
+                             trig.spans("pseudo_negation", hay, clause.start, min(clause.end, position + 12)))
+        if not negations:
+            return None
+        last = negations[-1]
+        if any(last[1] <= t[0] < position for t in trig.spans("terminators", hay, clause.start, position)):
+            return None
+        return self.text[last[0]:last[1]]

