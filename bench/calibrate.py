@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from engine.assess import Assessor
+from engine.assessor import Assessor
 from engine.corpus import read_corpus
 from engine.evaluation import metrics
 from evidence.combine import Combiner

@@ -106,6 +106,7 @@ class Extractor:
     def signals(self, view: NoteView, frameworks: tuple[str, ...]) -> dict[tuple[int, str], dict[str, Signal]]:
         """Every backend's signals, grouped by (unit, indicator)."""
         grouped: dict[tuple[int, str], dict[str, Signal]] = defaultdict(dict)
+        view.prior = grouped  # later (costlier) backends may look at what the cheaper ones found
         for backend in self.backends(frameworks):
             for key, signal in backend.signals(view).items():
                 grouped[key][backend.name] = signal

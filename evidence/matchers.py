@@ -8,7 +8,7 @@ in Protégé with cue phrases and example sentences is matched without code chan
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from evidence.cues import MAX_CLAUSES, CueIndex, compile_cues
@@ -39,6 +39,7 @@ class NoteView:
     text_lower: str
     has_negation: Callable[[int, int], bool]  # (clause index, before position) → a negation is in scope
     clause_weight: Callable[[int], float]     # the clause's weight before matching (0: it cannot count)
+    prior: dict[tuple[int, str], dict[str, "Signal"]] = field(default_factory=dict)  # earlier backends' signals
 
 
 class MatcherBackend(Protocol):

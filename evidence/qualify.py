@@ -42,8 +42,9 @@ class Qualifier:
     def __init__(self, structure: NoteStructure):
         self.structure = structure
         self.text = structure.text
+        self._lower = structure.text.lower()
         self.third_person = self._third_person_note()
-        self._cache: dict[int, ClauseQuality] = {}
+        self._qualities: list[ClauseQuality] = []
 
     # -- the note as a whole --------------------------------------------------------------------------------------
     def _third_person_note(self) -> bool:
@@ -53,24 +54,21 @@ class Qualifier:
             if clause.speaker == "interviewer" or clause.lang not in ("ru", "en", "zh"):
                 continue
             trig = triggers(clause.lang)
-            third += len(trig.find("third_person_note", self.text.lower() if clause.lang != "zh" else self.text, clause.start, clause.end))
-            first += len(trig.find("subject_I", self.text.lower() if clause.lang != "zh" else self.text, clause.start, clause.end))
+            hay = self._haystack(clause.lang)
+            third += len(trig.find("third_person_note", hay, clause.start, clause.end))
+            first += len(trig.find("subject_I", hay, clause.start, clause.end))
         return third > 0 and third >= first / 3
 
     def _haystack(self, lang: str) -> str:
+        """Chinese triggers match the text as is; the others match its lowercase (same offsets)."""
         return self.text if lang == "zh" else self._lower
-
-    @property
-    def _lower(self) -> str:
-        if not hasattr(self, "_lower_text"):
-            self._lower_text = self.text.lower()
-        return self._lower_text
 
     # -- per clause -----------------------------------------------------------------------------------------------
     def quality(self, clause: Clause) -> ClauseQuality:
-        if clause.index not in self._cache:
-            self._cache[clause.index] = self._qualify(clause)
-        return self._cache[clause.index]
+        """The clause's qualification; clauses are qualified in order, since a clause may inherit its actor."""
+        while len(self._qualities) <= clause.index:
+            self._qualities.append(self._qualify(self.structure.clauses[len(self._qualities)]))
+        return self._qualities[clause.index]
 
     def _qualify(self, clause: Clause) -> ClauseQuality:
         if clause.speaker == "interviewer":

@@ -25,6 +25,10 @@ _PSEUDO_ZH = re.compile(r"不仅|不但|不断|不停|不少|不错|不久|不�
 MIN_SCORE = 0.3
 MIN_CHARS = 10
 TOP = 3
+GATE = 0.1  # embed a unit only where a cue fired or the lexical similarity reached this
+
+
+_NONE = Signal(0.0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -104,7 +108,10 @@ class SemanticMatcher:
         if not self.unique_codes:
             return {}
         text = view.structure.text
-        units = [u for u in view.units if u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
+        promising = {unit for (unit, _), signals in view.prior.items()
+                     if "cue" in signals or signals.get("lexical", _NONE).score >= GATE}
+        units = [u for u in view.units if u.index in promising and u.end - u.start >= MIN_CHARS
+                 and any(view.clause_weight(c) > 0 for c in u.clauses)]
         if not units:
             return {}
         sims = self.cache.embed([text[u.start:u.end] for u in units]) @ self.vectors.T

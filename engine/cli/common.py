@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from engine.assess import UsageError as AssessUsageError
+from engine.assessor import UsageError as AssessUsageError
 from engine.policy import PolicyError
 
 from ontology import OntologyError, load

@@ -48,7 +48,7 @@ def eval_command(file: Annotated[Path, typer.Argument(help="Annotated corpus (JS
                  baseline: Annotated[bool, typer.Option(help="Also run the TF-IDF baseline.")] = True,
                  ontology: OntologyOption = None) -> None:
     """Indicator P/R/F1, level agreement, kappa, trap resistance and localisation, overall, per language and framework."""
-    from engine.assess import Assessor
+    from engine.assessor import Assessor
     from engine.evaluation.baseline import TfidfBaseline
     from engine.evaluation.runner import evaluate, read_results, score_all
 

@@ -85,7 +85,7 @@ def score(note: Annotated[str, typer.Argument(help="Note file (UTF-8 text), or -
           lang: Annotated[str, typer.Option(help="Language of labels in table and html: en, ru, zh (default: the note's).")] = "",
           ontology: OntologyOption = None) -> None:
     """Score one note: levels with justifications, evidence, probe questions, and the position outcome."""
-    from engine.assess import Assessor
+    from engine.assessor import Assessor
 
     with friendly_errors():
         note_id, text = read_note(note)
@@ -101,7 +101,7 @@ def batch(input_file: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", 
           policy: PolicyOption = None,
           ontology: OntologyOption = None) -> None:
     """Score every line of a JSON Lines file; one result line per input line, in order; bad lines become errors."""
-    from engine.assess import Assessor, UsageError as RequestError
+    from engine.assessor import Assessor, UsageError as RequestError
 
     with friendly_errors():
         assessor = Assessor.create(ontology, policy)
@@ -113,21 +113,19 @@ def batch(input_file: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", 
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        where = f"{input_file}:{number}"
+        note_id = f"line-{number}"
         try:
             record = json.loads(line)
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
                 raise RequestError("a JSON object with a string field 'text' is required")
-            note_id = str(record.get("id") or f"line-{number}")
+            note_id = str(record.get("id") or note_id)
             result = assessor.assess(record["text"], record.get("frameworks") or framework,
                                      record.get("position") or position, note_id=note_id)
             results.append(json.dumps(result.to_json(), ensure_ascii=False))
         except (json.JSONDecodeError, RequestError, ValueError) as exc:
-            error = {"id": (record.get("id") if isinstance(locals().get("record"), dict) else None) or f"line-{number}",
-                     "line": number, "source": str(input_file), "error": str(exc)}
-            errors.append(json.dumps(error, ensure_ascii=False))
-            results.append(json.dumps({"id": error["id"], "error": error["error"]}, ensure_ascii=False))
-            record = None
+            errors.append(json.dumps({"id": note_id, "line": number, "source": str(input_file), "error": str(exc)},
+                                     ensure_ascii=False))
+            results.append(json.dumps({"id": note_id, "error": str(exc)}, ensure_ascii=False))
     write_atomic(out / "results.jsonl", "".join(r + "\n" for r in results))
     write_atomic(out / "errors.jsonl", "".join(e + "\n" for e in errors))
     console.print(f"{len(results) - len(errors)} scored, {len(errors)} error(s) → {out / 'results.jsonl'}")
@@ -136,7 +134,7 @@ def batch(input_file: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", 
 def demo(lang: Annotated[str, typer.Option(help="Label language: en, ru or zh (default: each note's).")] = "",
          ontology: OntologyOption = None) -> None:
     """Score the bundled example notes (ru, zh, en) and print their tables."""
-    from engine.assess import Assessor
+    from engine.assessor import Assessor
 
     with friendly_errors():
         assessor = Assessor.create(ontology)

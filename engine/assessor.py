@@ -1,4 +1,4 @@
-"""``engine.assess``: a note and frameworks in, a Result out — the product's main job as a Python API."""
+"""The Assessor behind ``engine.assess``: a note and frameworks in, a Result out — the product's main job as a Python API."""
 from __future__ import annotations
 
 import functools

@@ -1,0 +1,125 @@
+"""The evidence step: note structure, language per sentence, BEI qualification per language, exact offsets."""
+from __future__ import annotations
+
+import pytest
+
+from evidence.language import detect
+from evidence.segment import segment
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    from evidence.extract import Extractor
+
+    return Extractor.create()
+
+
+def evidence_for(extractor, text: str, frameworks=("CO", "GW", "CC")) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for ev in extractor.extract(text, frameworks).evidence:
+        assert text[ev.start:ev.end] == ev.quote
+        out.setdefault(ev.indicator, []).append(ev)
+    return out
+
+
+def best_weight(found: dict[str, list], code: str) -> float | None:
+    return max((e.weight for e in found.get(code, [])), default=None)
+
+
+@pytest.mark.parametrize("sentence,lang", [
+    ("Я перезвонил клиентке на следующий день.", "ru"),
+    ("我第二天给业主回了电话。", "zh"),
+    ("I called the customer back the next day.", "en"),
+    ("Ich habe den Kunden am nächsten Tag angerufen und nicht vergessen.", "unsupported"),
+    ("اتصلت بالعميل في اليوم التالي", "unsupported"),
+    ("12345 !!!", "none"),
+    ("Я открыл тикет в Jira и написал в Slack.", "ru"),
+])
+def test_language_per_sentence(sentence, lang):
+    assert detect(sentence) == lang
+
+
+def test_transcript_turns_events_and_offsets():
+    text = ("Q: Tell me about a difficult customer.\nA: In March a client complained. I called her back.\n\n"
+            "Q: Anything else?\nA: Yes, I wrote a guide.")
+    structure = segment(text)
+    assert structure.transcript
+    speakers = [(s.speaker, text[s.start:s.end]) for s in structure.sentences]
+    assert speakers[0] == ("interviewer", "Tell me about a difficult customer.")
+    assert ("candidate", "I called her back.") in speakers
+    assert structure.events == 2
+    for clause in structure.clauses:
+        assert text[clause.start:clause.end].strip() == text[clause.start:clause.end]
+
+
+def test_star_markers_start_one_event_each():
+    text = "Ситуация: клиент жалуется.\nДействия: я позвонила ему.\nРезультат: всё решили.\n\nСитуация: другой случай.\nДействия: я написала письмо."
+    structure = segment(text)
+    assert structure.events == 2
+    assert not structure.transcript
+
+
+CASES = [
+    # (text, code, expected weight or None when the code must not be counted)
+    ("I called the customer back two days later to check that the new tariff worked for her.", "CO.L2.1", 1.0),
+    ("My manager called the customer back two days later to check that the new tariff worked for her.", "CO.L2.1", 0.0),
+    ("Next time I would call the customer back to check that the new tariff worked for her.", "CO.L2.1", 0.0),
+    ("I did not call the customer back to check that the tariff worked.", "CO.L2.1", 0.0),
+    ("Я перезвонила клиенту через два дня и уточнила, устраивает ли его результат ремонта.", "CO.L2.1", 1.0),
+    ("Руководитель перезвонил клиенту через два дня и уточнил, устраивает ли его результат ремонта.", "CO.L2.1", 0.0),
+    ("Мы с коллегой перезвонили клиенту через два дня и уточнили, устраивает ли его результат ремонта.", "CO.L2.1", 0.5),
+    ("我没有跟他争执，耐心听他说完。", "GW.CI.Sb.1", 1.0),
+    ("维修完成后我打电话回访业主，确认他对维修结果满意。", "CO.L2.1", 1.0),
+]
+
+
+@pytest.mark.parametrize("text,code,weight", CASES)
+def test_qualification(extractor, text, code, weight):
+    found = evidence_for(extractor, text)
+    assert code in found, f"{code} not matched in {text!r}: {sorted(found)}"
+    assert best_weight(found, code) == weight
+
+
+def test_we_clause_is_half_and_reason_travels(extractor):
+    found = evidence_for(extractor, "We called the customer back two days later to check that the new tariff worked.")
+    ev = found["CO.L2.1"][0]
+    assert ev.weight == 0.5 and "we" in ev.qualifiers and any("half" in r for r in ev.reasons)
+
+
+def test_interviewer_turn_is_never_evidence(extractor):
+    text = "Interviewer: Did you call the customer back two days later to check the tariff worked?\nCandidate: No, I forgot."
+    found = evidence_for(extractor, text)
+    assert all(e.weight == 0 for evs in found.values() for e in evs)
+
+
+def test_third_person_note_counts_the_candidate(extractor):
+    text = "The candidate called the customer back two days later to check that the new tariff worked for her."
+    found = evidence_for(extractor, text)
+    assert best_weight(found, "CO.L2.1") == 1.0
+    assert "candidate" in found["CO.L2.1"][0].qualifiers
+
+
+def test_negative_indicator_from_own_clause(extractor):
+    found = evidence_for(extractor, "I didn't ask what she needed, I just assumed she wanted the cheapest plan.", ("CO",))
+    assert best_weight(found, "CO.N2") == 1.0
+
+
+def test_spacy_component_in_a_users_pipeline():
+    import spacy
+
+    import evidence.pipeline  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("bei_evidence", config={"frameworks": ["CO"]})
+    doc = nlp("I called the customer back two days later to check that the new tariff worked for her.")
+    assert any(e.indicator == "CO.L2.1" for e in doc._.evidence)
+    assert all(span.label_ for span in doc.spans["bei_evidence"])
+
+
+def test_lemma_component_gives_all_candidate_lemmas():
+    from evidence.pipeline import blank
+
+    doc = blank("ru")("Клиентке перезвонили")
+    assert "клиентка" in doc[0]._.lemmas and "перезвонить" in doc[1]._.lemmas
+    zh = blank("zh")("我给业主回了电话")
+    assert [t.text for t in zh][:2] == ["我", "给"]
