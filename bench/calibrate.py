@@ -59,18 +59,20 @@ def main() -> None:
     present = dict(zip(BACKENDS, coef[3:].round(3)))
     print("bias", round(float(model.intercept_[0]), 3), "weights", weights, "present", present)
     best = None
-    for threshold in (0.06, 0.08, 0.1, 0.12, 0.14, 0.17, 0.2, 0.25, 0.3, 0.4):
-        assessor.extractor.combiner = Combiner(float(model.intercept_[0]), {k: float(v) for k, v in weights.items()},
-                                               {k: float(v) for k, v in present.items()}, threshold)
-        scores = engine_f1(assessor, notes)
-        print(f"threshold {threshold}: {scores}")
-        if best is None or scores["f1"] > best[1]["f1"]:
-            best = (threshold, scores)
+    for threshold in (0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3):
+        for per_unit in (1, 2, 3):
+            assessor.extractor.combiner = Combiner(float(model.intercept_[0]), {k: float(v) for k, v in weights.items()},
+                                                   {k: float(v) for k, v in present.items()}, threshold, per_unit)
+            scores = engine_f1(assessor, notes)
+            print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")
+            if best is None or scores["f1"] > best[1]["f1"]:
+                best = ((threshold, per_unit), scores)
     print("best", best)
     if "--write" in sys.argv:
         text = ["# How the matchers' signals combine into a match (logistic model). Calibrated on corpora/dev.jsonl",
                 "# only, by bench/calibrate.py --write; edit by hand at your own risk.", "",
-                "[combine]", f"bias = {float(model.intercept_[0]):.3f}", f"threshold = {best[0]}", "",
+                "[combine]", f"bias = {float(model.intercept_[0]):.3f}", f"threshold = {best[0][0]}",
+                f"max_per_unit = {best[0][1]}", "",
                 "[combine.weights]      # weight of each backend's score"]
         text += [f"{k} = {v}" for k, v in weights.items()]
         text += ["", "[combine.present]      # weight of a backend having proposed the indicator at all"]

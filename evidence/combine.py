@@ -17,16 +17,15 @@ class Combiner:
     weights: dict[str, float]   # per backend: weight of its score
     present: dict[str, float]   # per backend: weight of having proposed the indicator at all
     threshold: float
+    max_per_unit: int = 3       # a unit evidences at most this many indicators (the most probable ones)
 
     @classmethod
     def load(cls) -> "Combiner":
         data = tomllib.loads((resources.files("evidence") / "data" / "matching.toml").read_text(encoding="utf-8"))
         config = data["combine"]
         return cls(float(config["bias"]), {k: float(v) for k, v in config["weights"].items()},
-                   {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]))
-
-    def features(self, signals: dict[str, Signal]) -> dict[str, float]:
-        return {name: signal.score for name, signal in signals.items()}
+                   {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]),
+                   int(config.get("max_per_unit", 3)))
 
     def probability(self, signals: dict[str, Signal]) -> float:
         z = self.bias

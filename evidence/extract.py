@@ -117,10 +117,15 @@ class Extractor:
             raise ValueError(f"note of {len(text):,} characters is over the {MAX_CHARS:,} limit")
         view, qualifier, notices = self.view(text)
         language, counts = note_language(view.structure)
-        evidence = []
-        for (unit_index, code), signals in sorted(self.signals(view, tuple(frameworks)).items()):
+        accepted: dict[int, list[tuple[float, str, dict[str, Signal]]]] = defaultdict(list)
+        for (unit_index, code), signals in self.signals(view, tuple(frameworks)).items():
             probability = self.combiner.probability(signals)
             if probability >= self.combiner.threshold:
+                accepted[unit_index].append((probability, code, signals))
+        evidence = []
+        for unit_index in sorted(accepted):
+            best = sorted(accepted[unit_index], key=lambda a: (-a[0], a[1]))[:self.combiner.max_per_unit]
+            for probability, code, signals in sorted(best, key=lambda a: a[1]):
                 evidence.append(self._record(text, view, qualifier, view.units[unit_index], code, signals, probability))
         return ExtractedNote(text, view.structure, evidence, language, counts, notices)
 

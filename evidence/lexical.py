@@ -1,17 +1,32 @@
-"""The lexical matcher: character n-gram TF-IDF similarity between a unit and each indicator's text (labels in
-three languages, the seed's definition, example sentences). Cheap, robust to inflection and typos, and it needs no
-segmentation for Chinese.
+"""The lexical matcher: character n-gram TF-IDF similarity between a unit and each indicator's text in the unit's
+language (label, cue words, example sentences, and the seed's definition where the seed is in that language).
+Cheap, robust to inflection and typos, and it needs no segmentation for Chinese.
+
+One vector space per language: mixing languages in one document would dilute every similarity.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from evidence.language import SUPPORTED, detect
 from evidence.matchers import NoteView, Signal, Signals, register
-from ontology.model import Model
+from ontology.model import Indicator, Model
 
 MIN_SCORE = 0.06
 TOP = 3
+
+
+def document(indicator: Indicator, lang: str) -> str:
+    """What an indicator looks like in ``lang``: its label, cue words, examples, and the definition if in ``lang``."""
+    parts = [indicator.labels.get(lang, "")]
+    parts += [re.sub(r"[|*]", " ", cue) for cue in indicator.cues.get(lang, ())]
+    parts += list(indicator.examples.get(lang, ()))
+    if indicator.definition and detect(indicator.definition) == lang:
+        parts.append(indicator.definition)
+    return " ".join(p for p in parts if p)
 
 
 @register("lexical")
@@ -20,23 +35,23 @@ class LexicalMatcher:
 
     def __init__(self, model: Model, indicators: set[str]):
         self.codes = sorted(c for c in indicators if c in model.indicators)
-        documents = []
-        for code in self.codes:
-            ind = model.indicators[code]
-            parts = [*ind.labels.values(), ind.definition or ""]
-            parts += [s for texts in ind.examples.values() for s in texts]
-            documents.append(" ".join(parts))
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
-        self.matrix = self.vectorizer.fit_transform(documents).T.tocsr() if documents else None
+        self.spaces: dict[str, tuple[TfidfVectorizer, object]] = {}
+        for lang in SUPPORTED:
+            documents = [document(model.indicators[c], lang) for c in self.codes]
+            if self.codes and any(documents):
+                vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+                self.spaces[lang] = (vectorizer, vectorizer.fit_transform(documents).T.tocsr())
 
     def signals(self, view: NoteView) -> Signals:
-        if self.matrix is None or not view.units:
-            return {}
         text = view.structure.text
-        sims = (self.vectorizer.transform([text[u.start:u.end] for u in view.units]) @ self.matrix).toarray()
         out: Signals = {}
-        for unit, row in zip(view.units, sims):
-            for column in np.argsort(row)[::-1][:TOP]:
-                if row[column] >= MIN_SCORE:
-                    out[(unit.index, self.codes[column])] = Signal(float(row[column]))
+        for lang, (vectorizer, matrix) in self.spaces.items():
+            units = [u for u in view.units if u.lang == lang]
+            if not units:
+                continue
+            sims = (vectorizer.transform([text[u.start:u.end] for u in units]) @ matrix).toarray()
+            for unit, row in zip(units, sims):
+                for column in np.argsort(row)[::-1][:TOP]:
+                    if row[column] >= MIN_SCORE:
+                        out[(unit.index, self.codes[column])] = Signal(float(row[column]))
         return out

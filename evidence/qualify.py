@@ -18,6 +18,8 @@ QUOTE_OPEN = "«“„「『\""
 QUOTE_CLOSE = "»”“」』\""
 _PAST_RU = re.compile(r"[а-яё]+(?:л|ла|ло|ли|лся|лась|лись)(?![а-яё])", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
+HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
+HEAD_CHARS_ZH = 6  # …or first characters in Chinese
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +92,20 @@ class Qualifier:
         return ClauseQuality(actor, reality, bool(reported), tuple(reasons))
 
     def _subject(self, clause: Clause, trig: Triggers, hay: str) -> str | None:
-        """The earliest subject marker of the clause, by category."""
+        """Who the clause's subject is, from the trigger lists.
+
+        First-person and "the candidate" markers count wherever they stand (their object forms are not in the lists);
+        another person counts only near the clause's start, where subjects stand — "gave the customer a refund" has
+        no other actor.
+        """
+        head_end = self._head_end(clause)
         found: list[tuple[int, int, str]] = []
         for category, actor in (("subject_we", "we"), ("subject_I", "I"), ("subject_candidate", "candidate"),
                                 ("pronoun_3sg", "candidate" if self.third_person else "other"),
                                 ("subject_other", "other")):
             for start, end in trig.spans(category, hay, clause.start, clause.end):
+                if actor == "other" and start >= head_end:
+                    continue
                 found.append((start, -(end - start), actor))
         if not found:
             return None
@@ -104,6 +114,13 @@ class Qualifier:
             return "we"  # "я с коллегой", "me and Anna", "我和同事"
         found.sort()
         return found[0][2]
+
+    def _head_end(self, clause: Clause) -> int:
+        """Where the clause's head ends: its first few words (characters in Chinese), where a subject stands."""
+        if clause.lang == "zh":
+            return min(clause.end, clause.start + HEAD_CHARS_ZH)
+        words = list(_WORD.finditer(self.text, clause.start, clause.end))
+        return words[HEAD_WORDS - 1].end() if len(words) >= HEAD_WORDS else clause.end
 
     def _actor(self, clause: Clause, trig: Triggers, hay: str) -> str:
         subject = self._subject(clause, trig, hay)
@@ -130,10 +147,11 @@ class Qualifier:
         return None
 
     def _inherited(self, clause: Clause) -> str:
-        """No subject: the previous clause's actor in the same event; at an event's start, the narrator."""
+        """No subject: the previous clause's actor in the same sentence; at a sentence's start, the narrator
+        (notes drop the subject when it is the candidate: "- called the client back next day")."""
         previous = clause.index - 1
         clauses = self.structure.clauses
-        if previous >= 0 and clauses[previous].event == clause.event and clauses[previous].speaker == clause.speaker:
+        if previous >= 0 and clauses[previous].sentence == clause.sentence:
             return self.quality(clauses[previous]).actor
         return "candidate" if self.third_person else "I"
 

@@ -89,7 +89,9 @@ def test_we_clause_is_half_and_reason_travels(extractor):
 def test_interviewer_turn_is_never_evidence(extractor):
     text = "Interviewer: Did you call the customer back two days later to check the tariff worked?\nCandidate: No, I forgot."
     found = evidence_for(extractor, text)
-    assert all(e.weight == 0 for evs in found.values() for e in evs)
+    asked = [e for evs in found.values() for e in evs if e.end <= text.index("\n")]
+    assert asked and all(e.weight == 0 and "interviewer" in e.qualifiers for e in asked)
+    assert "CO.L2.1" not in {code for code, evs in found.items() if any(e.weight > 0 for e in evs)}
 
 
 def test_third_person_note_counts_the_candidate(extractor):
