@@ -20,6 +20,7 @@ _PAST_RU = re.compile(r"[а-яё]+(?:л|ла|ло|ли|лся|лась|лись)
 _WORD = re.compile(r"[\w'’-]+")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
+ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ class Qualifier:
                                 ("pronoun_3sg", "candidate" if self.third_person else "other"),
                                 ("subject_other", "other")):
             for start, end in trig.spans(category, hay, clause.start, clause.end):
-                if actor == "other" and start >= head_end:
+                if actor == "other" and (start >= head_end or self._object_position(clause, start)):
                     continue
                 found.append((start, -(end - start), actor))
         if not found:
@@ -114,6 +115,10 @@ class Qualifier:
             return "we"  # "я с коллегой", "me and Anna", "我和同事"
         found.sort()
         return found[0][2]
+
+    def _object_position(self, clause: Clause, start: int) -> bool:
+        """A Chinese person after a preposition or a verb of telling is an object: 跟他讲, 给客户打电话, 问业主."""
+        return clause.lang == "zh" and start > clause.start and self.text[start - 1] in ZH_OBJECT_MARKERS
 
     def _head_end(self, clause: Clause) -> int:
         """Where the clause's head ends: its first few words (characters in Chinese), where a subject stands."""
