@@ -4,18 +4,36 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from engine.errors import UsageError
 from engine.policy import Policy, load_policy
 from engine.probes import probe_suggestions
 from engine.result import (Result, competency_entries, discounted_entries, engine_info, indicator_entries,
                            position_entry)
 from engine.rules import build_rules, run
 from engine.rules.scoring import base_facts
-from evidence.extract import Extractor
-from ontology import Ontology, load
+from evidence.extract import ExtractedNote, Extractor
+from evidence.records import Evidence
+from ontology import Model, Ontology, load
 
 
-class UsageError(ValueError):
-    """The request names something that does not exist (framework, position) or is malformed."""
+def check_request(model: Model, frameworks, position: str | None) -> tuple[str, ...]:
+    """The frameworks to score (a comma-separated string or a list), checked against the ontology; a position adds
+    its framework. Raises UsageError naming what does not exist."""
+    if isinstance(frameworks, str):
+        frameworks = [f for f in frameworks.split(",") if f.strip()]
+    frameworks = tuple(dict.fromkeys(f.strip() for f in frameworks))
+    if not frameworks:
+        raise UsageError("no framework given; known: " + ", ".join(model.frameworks))
+    unknown = [f for f in frameworks if f not in model.frameworks]
+    if unknown:
+        raise UsageError(f"unknown framework(s) {', '.join(unknown)}; known: {', '.join(model.frameworks)}")
+    if position is not None:
+        if position not in model.positions:
+            raise UsageError(f"unknown position {position}; known: {', '.join(model.positions)}")
+        framework = model.positions[position].framework
+        if framework not in frameworks:
+            frameworks += (framework,)
+    return frameworks
 
 
 @dataclass
@@ -34,31 +52,24 @@ class Assessor:
         return cls(onto, pol, extractor)
 
     def check_request(self, frameworks, position: str | None) -> tuple[str, ...]:
-        model = self.onto.model
-        if isinstance(frameworks, str):
-            frameworks = [f for f in frameworks.split(",") if f.strip()]
-        frameworks = tuple(dict.fromkeys(f.strip() for f in frameworks))
-        if not frameworks:
-            raise UsageError("no framework given; known: " + ", ".join(model.frameworks))
-        unknown = [f for f in frameworks if f not in model.frameworks]
-        if unknown:
-            raise UsageError(f"unknown framework(s) {', '.join(unknown)}; known: {', '.join(model.frameworks)}")
-        if position is not None:
-            if position not in model.positions:
-                raise UsageError(f"unknown position {position}; known: {', '.join(model.positions)}")
-            framework = model.positions[position].framework
-            if framework not in frameworks:
-                frameworks += (framework,)
-        return frameworks
+        return check_request(self.onto.model, frameworks, position)
 
     def assess(self, text: str, frameworks, position: str | None = None, note_id: str = "note") -> Result:
         if not isinstance(text, str):
             raise UsageError(f"the note must be text, got {type(text).__name__}")
         frameworks = self.check_request(frameworks, position)
-        model = self.onto.model
         note = self.extractor.extract(text, frameworks)
+        return self.conclude(note, note.evidence, frameworks, position, note_id)
+
+    def conclude(self, note: ExtractedNote, evidence: list[Evidence], frameworks: tuple[str, ...],
+                 position: str | None, note_id: str) -> Result:
+        """The rules half of ``assess``: levels, probes and the position outcome from evidence records.
+
+        Separate so that evidence an assessor corrected (the workbench's overrides) goes through the same rules.
+        """
+        model = self.onto.model
         competencies = tuple(c for fw in frameworks for c in model.levelled_competencies(fw))
-        memory = run(build_rules(model, self.policy, competencies, position), base_facts(note.evidence))
+        memory = run(build_rules(model, self.policy, competencies, position), base_facts(evidence))
         probes = probe_suggestions(model, memory, competencies, note.language)
         return Result(id=note_id, language=note.language, frameworks=list(frameworks),
                       competencies=competency_entries(memory, model, competencies, probes),

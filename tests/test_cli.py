@@ -67,11 +67,12 @@ def test_batch_one_line_per_input_and_error_records(tmp_path):
     assert out.exit_code == 0, out.output
     lines = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [x["id"] for x in lines] == ["a", "line-2", "c", "d", "e"]
-    for ok in (lines[0], lines[2], lines[4]):
+    for ok in (lines[0], lines[2]):
         jsonschema.validate(ok, SCHEMA)
     errors = [json.loads(x) for x in (tmp_path / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [(e["id"], e["line"]) for e in errors] == [("line-2", 2), ("d", 4)]
-    assert "unknown framework" in errors[1]["error"]
+    assert [(e["id"], e["line"]) for e in errors] == [("line-2", 2), ("d", 4), ("e", 5)]  # an empty note is an error
+    assert "unknown framework" in errors[1]["error"] and "empty" in errors[2]["error"]
+    assert [x["error"] for x in lines if "error" in x] == [e["error"] for e in errors]
 
 
 def test_eval_json_on_a_small_corpus(tmp_path):

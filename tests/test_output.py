@@ -11,7 +11,7 @@ from rdflib.namespace import PROV, RDF
 
 import engine
 from engine.emit.html import render
-from engine.emit.ttl import result_graph
+from engine.emit.rdf import result_graph
 from ontology.vocab import CM
 
 SCHEMA = json.loads((resources.files("engine") / "schema" / "result.schema.json").read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from engine.assessor import UsageError as AssessUsageError
+from engine.errors import UsageError
 from engine.policy import PolicyError
 
 from ontology import OntologyError, load
@@ -25,10 +25,6 @@ OntologyOption = Annotated[
 ]
 
 
-class UsageError(Exception):
-    """A problem with what the user asked for: printed without a traceback, exit code 2."""
-
-
 @contextlib.contextmanager
 def friendly_errors() -> Iterator[None]:
     """Known errors become a red message and a non-zero exit code, never a traceback."""
@@ -39,7 +35,7 @@ def friendly_errors() -> Iterator[None]:
         for problem in exc.problems:
             err_console.print(f"  {problem}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    except (UsageError, AssessUsageError, PolicyError) as exc:
+    except (UsageError, PolicyError) as exc:
         err_console.print("[bold red]error:[/] " + escape(str(exc)), highlight=False)
         raise typer.Exit(2) from None
 

@@ -62,7 +62,7 @@ def eval_command(file: Annotated[Path, typer.Argument(help="Annotated corpus (JS
             else:
                 systems["engine"] = score_all(notes, lambda n: assessor.assess(n.text, n.frameworks, note_id=n.id).to_json())
             if baseline:
-                base = TfidfBaseline(assessor.onto, assessor.policy)
+                base = TfidfBaseline(assessor)
                 systems["baseline"] = score_all(notes, lambda n: base.assess(n.text, n.frameworks, n.id).to_json())
             report = evaluate(notes, systems)
         except CorpusError as exc:

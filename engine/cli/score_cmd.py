@@ -1,4 +1,4 @@
-"""``competency score``, ``competency batch`` (minimal: JSON Lines in, results.jsonl out) and ``competency demo``."""
+"""``competency score`` and ``competency demo``; ``competency batch`` lives in batch_cmd."""
 from __future__ import annotations
 
 import json
@@ -35,12 +35,12 @@ def read_note(source: str) -> tuple[str, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            return path.name, data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UsageError(f"{source}: not UTF-8 or UTF-16 text")
+    from engine.batch.encodings import UndecodableError, decode
+
+    try:
+        return path.name, decode(data)[0]
+    except UndecodableError as exc:
+        raise UsageError(f"{source}: {exc}") from None
 
 
 def write_atomic(path: Path, data: str) -> None:
@@ -55,7 +55,7 @@ def write_atomic(path: Path, data: str) -> None:
 def emit(result, text: str, fmt: Format, assessor, output: Path | None, lang: str) -> None:
     from engine.emit.html import render
     from engine.emit.table import result_table
-    from engine.emit.ttl import result_graph
+    from engine.emit.rdf import result_graph
 
     data = result.to_json()
     if fmt is Format.table:
@@ -92,43 +92,6 @@ def score(note: Annotated[str, typer.Argument(help="Note file (UTF-8 text), or -
         assessor = Assessor.create(ontology, policy)
         result = assessor.assess(text, framework, position, note_id=note_id)
         emit(result, text, fmt, assessor, output, lang or result.language)
-
-
-def batch(input_file: Annotated[Path, typer.Argument(help="JSON Lines: {\"id\", \"text\", \"frameworks\"?, \"position\"?}.")],
-          out: Annotated[Path, typer.Option("--out", help="Output folder (results.jsonl, errors.jsonl).")],
-          framework: FrameworkOption = "CO",
-          position: PositionOption = None,
-          policy: PolicyOption = None,
-          ontology: OntologyOption = None) -> None:
-    """Score every line of a JSON Lines file; one result line per input line, in order; bad lines become errors."""
-    from engine.assessor import Assessor, UsageError as RequestError
-
-    with friendly_errors():
-        assessor = Assessor.create(ontology, policy)
-        try:
-            lines = input_file.read_text(encoding="utf-8-sig").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"{input_file}: cannot read as UTF-8 ({exc})") from None
-    results, errors = [], []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        note_id = f"line-{number}"
-        try:
-            record = json.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise RequestError("a JSON object with a string field 'text' is required")
-            note_id = str(record.get("id") or note_id)
-            result = assessor.assess(record["text"], record.get("frameworks") or framework,
-                                     record.get("position") or position, note_id=note_id)
-            results.append(json.dumps(result.to_json(), ensure_ascii=False))
-        except (json.JSONDecodeError, RequestError, ValueError) as exc:
-            errors.append(json.dumps({"id": note_id, "line": number, "source": str(input_file), "error": str(exc)},
-                                     ensure_ascii=False))
-            results.append(json.dumps({"id": note_id, "error": str(exc)}, ensure_ascii=False))
-    write_atomic(out / "results.jsonl", "".join(r + "\n" for r in results))
-    write_atomic(out / "errors.jsonl", "".join(e + "\n" for e in errors))
-    console.print(f"{len(results) - len(errors)} scored, {len(errors)} error(s) → {out / 'results.jsonl'}")
 
 
 def demo(lang: Annotated[str, typer.Option(help="Label language: en, ru or zh (default: each note's).")] = "",

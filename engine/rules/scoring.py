@@ -78,12 +78,16 @@ class PositionOutcome(Fact):
 
 # --- rule templates --------------------------------------------------------------------------------------------
 def clause_highest_level(model: Model) -> Rule:
+    """Policy v1: a clause that fits indicators of several levels of one competency — the same behaviour at a wider
+    scope — is evidence for the highest of them only. "The same behaviour" is the same process stage (GW's
+    indicator n follows stage n at every level); indicators without a stage are different behaviours and all count.
+    """
     def fire(memory: WorkingMemory):
         groups: dict[tuple, list[ClauseEvidence]] = defaultdict(list)
         for fact in memory.of(ClauseEvidence):
             ind = model.indicators[fact.evidence.indicator]
-            if fact.evidence.weight > 0 and ind.level:
-                groups[(fact.evidence.clause, ind.competency)].append(fact)
+            if fact.evidence.weight > 0 and ind.level and ind.stage:
+                groups[(fact.evidence.clause, ind.competency, ind.stage)].append(fact)
             elif fact.evidence.weight > 0:
                 yield Counted(fact.index), (fact,)
         for facts in groups.values():
@@ -94,7 +98,8 @@ def clause_highest_level(model: Model) -> Rule:
                     yield Counted(f.index), (f,)
                 else:
                     yield Superseded(f.index, winners[0].evidence.indicator), (f, winners[0])
-    return Rule("V1-CLAUSE-HIGHEST-LEVEL", 1, "Within one competency, a clause counts for its highest-level indicator only.", fire)
+    return Rule("V1-CLAUSE-HIGHEST-LEVEL", 1, "Within one competency, a clause counts for the highest-level indicator "
+                "of the same behaviour (process stage) only.", fire)
 
 
 def clause_every_level() -> Rule:

@@ -1,0 +1,124 @@
+"""A result as RDF that joins the knowledge graph: PROV-O, each inferred level ``prov:wasDerivedFrom`` its evidence,
+each evidence ``prov:wasQuotedFrom`` the note (``cm:`` classes of ``ontology/data/schema.ttl``).
+
+One mapping, written as N-Triples text: the store loads it as N-Quads at full speed (building rdflib graphs would cost
+~3 ms a result), and ``result_graph`` parses the same statements into an rdflib graph for Turtle output.
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import quote as urlquote
+
+from rdflib import Graph, Namespace
+from rdflib.namespace import PROV as PROV_NS
+
+from ontology.model import Model
+from ontology.vocab import CM, ITEM
+
+RUN = Namespace("https://w3id.org/bei-competency/result/")
+PROV = str(PROV_NS)
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def result_key(result_id: str) -> str:
+    """The IRI segment of a note id."""
+    return urlquote(result_id, safe="")
+
+
+def literal(text: str) -> str:
+    """An N-Triples string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def typed_literal(value: Any, datatype: str) -> str:
+    return f'"{value}"^^<{XSD}{datatype}>'
+
+
+def result_statements(result: dict[str, Any], model: Model, text: str | None = None) -> list[str]:
+    """The result (contract dict) as N-Triples statements without the final " ." — subject, predicate, object.
+
+    ``text`` only feeds the note's SHA-256 (the note itself never enters the graph). Raises KeyError/TypeError/
+    ValueError on a dict that does not follow the contract.
+    """
+    base = f"{RUN}{result_key(result['id'])}"
+    note, assessment = f"<{base}/note>", f"<{base}/assessment>"
+    out: list[str] = []
+    add = out.append
+    cm, prov, item = str(CM), PROV, str(ITEM)
+    add(f"{note} {RDF_TYPE} <{cm}Note>")
+    add(f"{note} <{cm}noteId> {literal(result['id'])}")
+    if text is not None:
+        add(f"{note} <{cm}contentSha256> {literal(hashlib.sha256(text.encode('utf-8')).hexdigest())}")
+    engine = result["engine"]
+    add(f"{assessment} {RDF_TYPE} <{cm}Assessment>")
+    add(f"{assessment} <{cm}assessedNote> {note}")
+    add(f"{assessment} <{cm}engineVersion> {literal(engine['version'])}")
+    add(f"{assessment} <{cm}policyId> {literal(engine['policy'])}")
+    add(f"{assessment} <{cm}ontologyHash> {literal(engine['ontology'])}")
+    evidence_by_competency: dict[str, list[str]] = {}
+    for ind in result["indicators"]:
+        code = ind["code"]
+        evidenced = f"<{base}/indicator/{code}>"
+        add(f"{evidenced} {RDF_TYPE} <{cm}EvidencedIndicator>")
+        add(f"{evidenced} <{cm}aboutIndicator> <{item}{code}>")
+        add(f"{evidenced} <{cm}weight> {typed_literal(ind['weight'], 'decimal')}")
+        add(f"{evidenced} <{prov}wasGeneratedBy> {assessment}")
+        nodes = evidence_by_competency.setdefault(ind.get("competency") or "", [])
+        for ev in ind["evidence"]:
+            node = f"<{base}/evidence/{code}/{ev['start']}-{ev['end']}>"
+            nodes.append(node)
+            add(f"{node} {RDF_TYPE} <{cm}Evidence>")
+            add(f"{node} <{cm}aboutIndicator> <{item}{code}>")
+            add(f"{node} <{cm}quote> {literal(ev['quote'])}")
+            add(f"{node} <{cm}startOffset> {typed_literal(int(ev['start']), 'integer')}")
+            add(f"{node} <{cm}endOffset> {typed_literal(int(ev['end']), 'integer')}")
+            add(f"{node} <{cm}weight> {typed_literal(ev['weight'], 'decimal')}")
+            for qualifier in ev["qualifiers"]:
+                add(f"{node} <{cm}qualifier> {literal(qualifier)}")
+            add(f"{node} <{prov}wasQuotedFrom> {note}")
+            add(f"{evidenced} <{prov}wasDerivedFrom> {node}")
+    for comp in result["competencies"]:
+        code = comp["code"]
+        inferred = f"<{base}/level/{code}>"
+        add(f"{inferred} {RDF_TYPE} <{cm}InferredLevel>")
+        add(f"{inferred} <{cm}aboutCompetency> <{item}{code}>")
+        add(f"{inferred} <{prov}wasGeneratedBy> {assessment}")
+        add(f"{inferred} <{cm}ruleId> {literal(comp.get('justification', {}).get('rule', ''))}")
+        for flag in comp["flags"]:
+            add(f"{inferred} <{cm}flag> {literal(flag)}")
+        if comp["level"] is None:
+            continue
+        levels = model.competencies[code].levels
+        values = [model.level_value(lv) for lv in levels]
+        rank = values.index(str(comp["level"])) + 1 if str(comp["level"]) in values else 0
+        add(f"{inferred} <{cm}demonstratedRank> {typed_literal(rank, 'integer')}")
+        if rank:
+            add(f"{inferred} <{cm}demonstratedLevel> <{item}{levels[rank - 1]}>")
+        for node in evidence_by_competency.get(code, ()):
+            add(f"{inferred} <{prov}wasDerivedFrom> {node}")
+    position = result.get("position")
+    if position:
+        pos = position["code"]
+        for comp, outcome in position["outcomes"].items():
+            node = f"<{base}/position/{pos}/{comp}>"
+            add(f"{node} {RDF_TYPE} <{cm}PositionOutcome>")
+            add(f"{node} <{cm}aboutPosition> <{item}{pos}>")
+            add(f"{node} <{cm}aboutCompetency> <{item}{comp}>")
+            if outcome.startswith("GW.R."):
+                add(f"{node} <{cm}outcome> <{item}{outcome}>")
+            else:
+                add(f"{node} <{cm}flag> {literal(outcome)}")
+            add(f"{node} <{prov}wasDerivedFrom> <{base}/level/{comp}>")
+    return out
+
+
+
+def result_graph(result: dict, text: str | None, model: Model) -> Graph:
+    """The result as an rdflib graph (for Turtle output and tests), with readable prefixes."""
+    graph = Graph()
+    graph.bind("cm", CM), graph.bind("prov", PROV_NS), graph.bind("item", ITEM), graph.bind("res", RUN)
+    graph.parse(data="".join(f"{s} .\n" for s in result_statements(result, model, text)), format="nt")
+    return graph
