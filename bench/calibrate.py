@@ -4,7 +4,7 @@ For every (unit, indicator) that some backend proposed in a clause that can coun
 quote of that indicator overlaps the unit. A logistic regression over the backends' scores gives the weights; the
 decision threshold is the one that maximises indicator micro-F1 of the whole engine on the dev corpus.
 
-usage: python bench/calibrate.py [corpora/dev.jsonl] [--write]
+usage: pip install -e ".[calibrate]"; python bench/calibrate.py [corpora/dev.jsonl] [--write]
 """
 from __future__ import annotations
 

@@ -8,11 +8,14 @@ note as given.
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter, defaultdict
+from importlib import resources
 from dataclasses import dataclass, field
 
 from engine.policy import Policy, load_policy
 from evidence import lexical, semantic  # noqa: F401  (register the "lexical" and "semantic" backends)
+from evidence.cache import disk_cached
 from evidence.combine import Combiner
 from evidence.language import SUPPORTED
 from evidence.lexicon import lemmatizer
@@ -73,10 +76,14 @@ class Extractor:
         return cls(load(ontology), load_policy(policy), matchers)
 
     def backends(self, frameworks: tuple[str, ...]) -> list[MatcherBackend]:
+        """The matcher backends for the indicators of ``frameworks``: compiled once, and cached on disk by the
+        ontology's content and the backends' code (compiling cues and fitting TF-IDF costs ~0.6 s of a cold start)."""
         if frameworks not in self._backends:
             model = self.onto.model
             scope = {code for fw in frameworks for code in model.frameworks[fw].indicators}
-            self._backends[frameworks] = [REGISTRY[name](model, scope) for name in self.matcher_names]
+            key = f"{self.onto.content_hash}|{sorted(scope)}|{self.matcher_names}|{_backend_code_digest()}"
+            self._backends[frameworks] = disk_cached(
+                "backends", key, lambda: [REGISTRY[name](model, scope) for name in self.matcher_names])
         return self._backends[frameworks]
 
     def view(self, text: str) -> tuple[NoteView, Qualifier, list[str]]:
@@ -166,6 +173,14 @@ class Extractor:
         """An indicator whose examples are negated ("does not argue"): a negated clause is evidence for it."""
         examples = [s for texts in self.onto.model.indicators[code].examples.values() for s in texts]
         return bool(examples) and sum(semantic.negated(s) for s in examples) * 2 >= len(examples)
+
+
+@functools.lru_cache(maxsize=1)
+def _backend_code_digest() -> str:
+    """A digest of the modules that build backends: a code change invalidates the disk cache."""
+    folder = resources.files("evidence")
+    names = ("cues.py", "lexical.py", "semantic.py", "matchers.py", "tfidf.py", "units.py")
+    return hashlib.sha256(b"".join((folder / name).read_bytes() for name in names)).hexdigest()[:16]
 
 
 @functools.lru_cache(maxsize=4)

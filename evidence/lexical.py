@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from evidence.language import SUPPORTED, detect
 from evidence.matchers import NoteView, Signal, Signals, register
+from evidence.tfidf import CharNgramTfidf
 from ontology.model import Indicator, Model
 
 MIN_SCORE = 0.06
@@ -35,11 +34,11 @@ class LexicalMatcher:
 
     def __init__(self, model: Model, indicators: set[str]):
         self.codes = sorted(c for c in indicators if c in model.indicators)
-        self.spaces: dict[str, tuple[TfidfVectorizer, object]] = {}
+        self.spaces: dict[str, tuple[CharNgramTfidf, object]] = {}
         for lang in SUPPORTED:
             documents = [document(model.indicators[c], lang) for c in self.codes]
             if self.codes and any(documents):
-                vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+                vectorizer = CharNgramTfidf()
                 self.spaces[lang] = (vectorizer, vectorizer.fit_transform(documents).T.tocsr())
 
     def signals(self, view: NoteView) -> Signals:

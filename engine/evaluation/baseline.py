@@ -6,11 +6,10 @@ is the evidence step.
 """
 from __future__ import annotations
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from engine.assessor import Assessor
 from engine.result import Result
 from evidence.extract import ExtractedNote, note_language
+from evidence.tfidf import CharNgramTfidf
 from evidence.records import Evidence
 from evidence.segment import segment
 
@@ -30,7 +29,7 @@ class TfidfBaseline:
             parts = [*ind.labels.values(), ind.definition or ""]
             parts += [s for texts in ind.examples.values() for s in texts]
             documents.append(" ".join(parts))
-        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True)
+        self.vectorizer = CharNgramTfidf()
         self.matrix = self.vectorizer.fit_transform(documents)
 
     def assess(self, text: str, frameworks: tuple[str, ...], note_id: str) -> Result:
