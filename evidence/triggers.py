@@ -9,7 +9,7 @@ from importlib import resources
 
 CATEGORIES = ("subject_I", "subject_we", "subject_candidate", "pronoun_3sg", "subject_other", "negation",
               "pseudo_negation", "terminators", "hypothetical", "pseudo_hypothetical", "conditional", "generic",
-              "specific_time", "speech_verbs", "third_person_note", "clause_joiners")
+              "specific_time", "speech_verbs", "third_person_note", "clause_joiners", "subordinators")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ def triggers(lang: str) -> Triggers:
 
 @functools.lru_cache(maxsize=None)
 def joiner(lang: str) -> re.Pattern | None:
-    """A conjunction followed by a subject: where a sentence starts a new clause ("… and I …", "…，我…")."""
+    """Where a sentence starts a new clause: a conjunction followed by a subject ("… and I …", "…，我…"), or a
+    subordinator ("… that I could not deliver")."""
     data = tomllib.loads((resources.files("evidence") / "data" / "triggers.toml").read_text(encoding="utf-8"))
     table = data.get(lang)
     if not table:
@@ -60,6 +61,8 @@ def joiner(lang: str) -> re.Pattern | None:
     subjects = [w for cat in ("subject_I", "subject_we", "subject_candidate", "pronoun_3sg", "subject_other")
                 for w in table[cat] if " " not in w.strip()]
     subj = "|".join(re.escape(w) for w in sorted(set(subjects), key=len, reverse=True))
+    sub = "|".join(re.escape(w) for w in sorted(table.get("subordinators", []), key=len, reverse=True))
     if lang == "zh":
-        return re.compile(f"(?:{conj})(?=(?:{subj}))")
-    return re.compile(rf"(?<!\w)(?:{conj})\s+(?=(?:{subj})(?!\w))", re.IGNORECASE)
+        return re.compile(f"(?:{conj})(?=(?:{subj}))" + (f"|(?:{sub})" if sub else ""))
+    return re.compile(rf"(?<!\w)(?:{conj})\s+(?=(?:{subj})(?!\w))" + (rf"|(?<!\w)(?:{sub})(?!\w)" if sub else ""),
+                      re.IGNORECASE)

@@ -60,6 +60,23 @@ def test_store_who_query_and_team(tmp_path):
     assert "anna" in page and "<script src" not in page
 
 
+def test_store_load_keeps_quotes_only_with_evidence(tmp_path):
+    data = {"id": "boris", "competencies": [{"code": "GW.RR", "level": "Sa", "flags": []}],
+            "indicators": [{"code": "GW.RR.Sa.3", "competency": "GW.RR", "weight": 1.0,
+                            "evidence": [{"quote": "she called back", "start": 0, "end": 15, "weight": 1.0,
+                                          "qualifiers": ["past"]}]}],
+            "engine": {"version": "t", "ontology": "t", "policy": "t"}}
+    source = tmp_path / "boris.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    count = "SELECT (COUNT(?q) AS ?n) WHERE { ?e <https://w3id.org/bei-competency/onto#quote> ?q }"
+    for flags, quotes in [([], 0), (["--with-evidence"], 1)]:
+        store = ["--store", str(tmp_path / f"store{len(flags)}")]
+        assert runner.invoke(app, ["store", "load", str(source), *flags, *store]).exit_code == 0
+        who = runner.invoke(app, ["who", "--competency", "GW.RR", "--min", "Sa", "--json", *store])
+        assert json.loads(who.stdout) == [{"result": "boris", "level": "Sa", "rank": 3}]
+        assert json.loads(runner.invoke(app, ["query", count, "--json", *store]).stdout) == [{"n": quotes}]
+
+
 def test_graph_show_writes_a_self_contained_page_and_graphml(tmp_path):
     out = runner.invoke(app, ["graph", "show", "GW", "--out", str(tmp_path)])
     assert out.exit_code == 0, out.output

@@ -1,5 +1,6 @@
-"""The store: results as RDF (same triples as ``result_graph``), idempotent loads, who, the read-only guard, the
-example queries, and the same commands against a SPARQL endpoint (a loopback server in this process)."""
+"""The store: results as RDF (the full chain: same triples as ``result_graph``; the default summary: a subset without
+evidence that answers the same questions), idempotent loads, who, the read-only guard, the example queries, and the
+same commands against a SPARQL endpoint (a loopback server in this process)."""
 from __future__ import annotations
 
 import copy
@@ -18,7 +19,8 @@ from engine.emit.rdf import result_graph
 from engine.graph import Endpoint, LocalStore, QueryRefused, check_read_only, run_query, who
 from engine.graph.inputs import read_results
 from engine.graph.queries import library
-from engine.graph.rdf import graph_iri, result_nquads
+import engine.graph.store as store_module
+from engine.graph.rdf import graph_iri, result_id, result_nquads
 from engine.graph.stats import store_stats
 
 
@@ -44,7 +46,60 @@ def test_nquads_hold_exactly_the_triples_of_result_graph(results, model):
     tricky["id"] = 'Анна "A" 1/2 #x'
     tricky["indicators"][0]["evidence"][0]["quote"] = 'a "quoted"\nline \\ back'
     for result in [*results, tricky]:
-        assert isomorphic(as_graph(result_nquads(result, model), result["id"]), result_graph(result, None, model))
+        full = as_graph(result_nquads(result, model, evidence=True), result["id"])
+        assert isomorphic(full, result_graph(result, None, model))
+        assert result_id(graph_iri(result["id"])) == result["id"]
+
+
+CM = "https://w3id.org/bei-competency/onto#"
+
+
+def test_the_summary_is_the_full_graph_without_evidence_and_without_what_was_not_found(results, model):
+    for result in results:
+        full = as_graph(result_nquads(result, model, evidence=True), result["id"])
+        summary = as_graph(result_nquads(result, model), result["id"])
+        assert set(summary) < set(full)
+        kept = {str(p) for _, p, _ in summary}
+        assert not kept & {CM + "quote", CM + "startOffset", CM + "endOffset", CM + "qualifier", CM + "weight"}
+        assert not list(summary.subjects(rdflib.RDF.type, rdflib.URIRef(CM + "Evidence")))
+        levels = {str(c) for c in summary.objects(None, rdflib.URIRef(CM + "aboutCompetency"))}
+        shown = {c["code"] for c in result["competencies"] if c["level"] is not None or c["flags"]}
+        assert {c.rsplit("/", 1)[1] for c in levels} == shown
+        outcomes = {str(o).rsplit("/", 1)[1] for o in summary.objects(None, rdflib.URIRef(CM + "outcome"))}
+        assert outcomes == {o for o in result["position"]["outcomes"].values() if o != "NOT-EVIDENCED"}
+        indicators = {str(i).rsplit("/", 1)[1] for i in summary.objects(None, rdflib.URIRef(CM + "aboutIndicator"))}
+        assert indicators == {i["code"] for i in result["indicators"]}
+
+
+def test_every_example_query_and_who_answer_the_same_from_summaries_and_full_results(tmp_path, onto, results):
+    answers = []
+    for evidence in (False, True):
+        store = LocalStore(tmp_path / f"store-{evidence}")
+        store.load(read_results(write_jsonl(tmp_path / "r.jsonl", results)), onto, evidence=evidence)
+        quotes = run_query(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?e <{CM}quote> ?q }}").rows[0]["n"]
+        assert (quotes > 0) == evidence
+        answers.append(({name: run_query(store, name).rows for name in library()},
+                        [who(store, onto, c, m) for c, m in [("GW.CI", "Sb"), ("CO", "0"), ("GW.RR", "Si")]]))
+    assert answers[0] == answers[1]
+    assert any(answers[0][1]) and answers[0][0]["levels-by-competency"]
+
+
+def test_unknown_codes_are_skipped_not_loaded(tmp_path, onto, results):
+    bad = copy.deepcopy(next(r for r in results if r["indicators"]))
+    bad["id"], bad["indicators"][0]["code"] = "bad", "GW.XX>1"
+    report = LocalStore(tmp_path / "store").load(read_results(write_jsonl(tmp_path / "r.jsonl", [bad, results[1]])),
+                                                 onto)
+    assert report.added == 1 and report.skipped[0].startswith(f"{tmp_path / 'r.jsonl'}:1: ")
+    assert "unknown code 'GW.XX>1'" in report.skipped[0]
+
+
+def test_an_id_repeated_in_a_later_chunk_replaces_the_earlier_version(tmp_path, onto, monkeypatch):
+    monkeypatch.setattr(store_module, "CHUNK", 2)
+    rows = [synthetic("p1", "Sb"), synthetic("p2", "Si"), synthetic("p3", "Sa"), synthetic("p1", "Sa")]
+    store = LocalStore(tmp_path / "store")
+    report = store.load(read_results(write_jsonl(tmp_path / "r.jsonl", rows)), onto)
+    assert (report.added, report.replaced) == (3, 1)
+    assert [(h.result, h.level) for h in who(store, onto, "GW.CI", "Sb")] == [("p1", "Sa"), ("p3", "Sa"), ("p2", "Si")]
 
 
 def write_jsonl(path, rows):

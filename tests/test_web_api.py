@@ -292,3 +292,135 @@ def test_every_interface_string_exists_in_every_language():
     used = set(re.findall(r'data-i18n(?:-placeholder|-title)?="([^"]+)"', page)) | set(re.findall(r'\bt\("([\w-]+)"', script))
     assert used and used <= keys, used - keys
     assert all(strings["zh"][k] != strings["en"][k] for k in ("score", "reject", "not_evidenced"))
+
+
+# --- knowledge graph: development path, position gap, read-only SPARQL -----------------------------------------
+def as_json(data):
+    """What a JSON answer holds (tuples become lists)."""
+    return json.loads(json.dumps(data, ensure_ascii=False))
+
+
+@pytest.fixture(scope="module")
+def gw_result(client):
+    """A scored dev note with a GW competency below what GW.POS.05 requires (found, not fixed in advance)."""
+    for note in map(json.loads, DEV.read_text(encoding="utf-8").splitlines()):
+        if "GW" in note["frameworks"]:
+            result = score(client, note["text"], ["CO", "GW"], position="GW.POS.05", id=note["id"])
+            if "GW.R.BELOW" in result["position"]["outcomes"].values():
+                return result
+    pytest.fail("no dev note is below a GW.POS.05 requirement")
+
+
+@pytest.fixture()
+def store_client(bench, tmp_path):
+    with TestClient(create_app(Settings(warm_up=False, store=tmp_path / "store"), bench), base_url=LOOPBACK) as c:
+        yield c
+
+
+def test_development_path_is_the_graph_packages_answer(client, onto):
+    from engine.graph import development_path
+
+    answer = client.get("/api/path", params={"competency": "GW.RR", "from": "Sb", "to": "Sa"})
+    assert answer.status_code == 200
+    assert answer.json() == as_json(development_path(onto, "GW.RR", "Sb", "Sa").to_json())
+    assert [s["level"] for s in answer.json()["steps"]] == ["GW.RR.Si", "GW.RR.Sa"]
+    zh = client.get("/api/path", params={"competency": "GW.RR", "from": "Sb", "to": "Sa", "lang": "zh"}).json()
+    assert zh == as_json(development_path(onto, "GW.RR", "Sb", "Sa", "zh").to_json()) and zh != answer.json()
+    for params, message in (({"competency": "GW.XX", "to": "Sa"}, "unknown competency GW.XX"),
+                            ({"competency": "GW.RR", "to": "L9"}, "GW.RR has no level 'L9'")):
+        refused = client.get("/api/path", params=params)
+        assert refused.status_code == 422 and message in refused.json()["detail"]
+
+
+def test_position_gap_of_a_scored_note(client, onto, gw_result):
+    from engine.graph import paths_to_position, position_gap, rank_positions
+
+    gap = client.post("/api/gap", json={"result": gw_result, "position": "GW.POS.05"})
+    assert gap.status_code == 200, gap.text
+    assert gap.json() == as_json(position_gap(onto, gw_result, "GW.POS.05").to_json())
+    outcomes = {c["competency"]: c["outcome"] for c in gap.json()["competencies"]}
+    assert outcomes == gw_result["position"]["outcomes"]  # the same verdicts as the rules engine's
+    shown = {i["code"] for i in gw_result["indicators"] if not i["negative"]}
+    below = [c for c in gap.json()["competencies"] if c["outcome"] == "GW.R.BELOW"]
+    assert below and all(c["next_indicators"] and not {i["code"] for i in c["next_indicators"]} & shown for c in below)
+    ranked = client.post("/api/gap", json={"result": gw_result, "all_positions": True}).json()
+    assert ranked == as_json([g.to_json() for g in rank_positions(onto, gw_result)]) and len(ranked) == 11
+    paths = client.post("/api/path", json={"result": gw_result, "to_position": "GW.POS.05"}).json()
+    assert paths == as_json([p.to_json() for p in paths_to_position(onto, gw_result, "GW.POS.05")])
+    assert {p["competency"] for p in paths} == {c["competency"] for c in gap.json()["competencies"] if c["shortfall"]}
+
+
+def test_gap_requests_are_checked(client, gw_result):
+    cases = [({"result": gw_result}, "either position or all_positions"),
+             ({"result": gw_result, "position": "GW.POS.05", "all_positions": True}, "either position or all_positions"),
+             ({"result": gw_result, "position": "GW.POS.99"}, "unknown position GW.POS.99"),
+             ({"result": {**gw_result, "competencies": "none"}, "position": "GW.POS.05"}, "competencies")]
+    for body, message in cases:
+        response = client.post("/api/gap", json=body)
+        assert response.status_code == 422 and message in json.dumps(response.json()), message
+
+
+def test_query_refusals_are_400_with_the_guards_message_and_never_run(store_client, tmp_path):
+    from engine.graph import QueryRefused, check_read_only
+
+    for sparql in ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "LOAD <http://example.org/data.ttl>",
+                   "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                   "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"):
+        with pytest.raises(QueryRefused) as refusal:
+            check_read_only(sparql)
+        response = store_client.post("/api/query", json={"query": sparql})
+        assert response.status_code == 400 and response.json()["detail"] == str(refusal.value), sparql
+    assert not (tmp_path / "store").exists()  # refused before the store is even opened
+
+
+def test_query_without_a_store_answers_empty_and_creates_none(store_client, tmp_path):
+    answer = store_client.post("/api/query", json={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).json()
+    assert (answer["variables"], answer["rows"]) == (["s"], []) and "no store" in answer["message"]
+    assert store_client.post("/api/query", json={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is False
+    assert not (tmp_path / "store").exists()
+
+
+def test_query_reads_a_loaded_result_from_the_store(store_client, tmp_path, onto, gw_result):
+    from engine.graph import LocalStore
+    from engine.graph.store import Record
+
+    store = LocalStore(tmp_path / "store")
+    assert store.load([Record("test", gw_result)], onto).added == 1
+    quads = len(store.store)
+    del store  # the workbench opens the store for each query
+    sparql = """PREFIX cm: <https://w3id.org/bei-competency/onto#>
+                SELECT ?id WHERE { ?note cm:noteId ?id }"""
+    answer = store_client.post("/api/query", json={"query": sparql})
+    assert answer.status_code == 200 and answer.json()["rows"] == [{"id": gw_result["id"]}]
+    assert answer.json()["message"] == ""
+    bad = store_client.post("/api/query", json={"query": "SELECT * WHERE { ?s undeclared:p ?o }"})
+    assert bad.status_code == 400  # the store's own syntax check; it is closed again afterwards
+    assert store_client.post("/api/query", json={"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}).status_code == 400
+    assert len(LocalStore(tmp_path / "store").store) == quads  # nothing written, and not left locked
+
+
+def test_graph_routes_are_documented_and_guarded(client, bench):
+    doc = client.get("/openapi.json").json()
+    assert {"/api/path", "/api/gap", "/api/query"} <= set(doc["paths"])
+    assert {"get", "post"} <= set(doc["paths"]["/api/path"])
+    app = create_app(Settings(host="0.0.0.0", token="s3cret-token", warm_up=False), bench)
+    with TestClient(app, base_url="http://workbench.example:8000") as c:
+        assert c.get("/api/path", params={"competency": "GW.RR", "to": "Sa"}).status_code == 401
+        assert c.post("/api/gap", json={}).status_code == 401 and c.post("/api/query", json={}).status_code == 401
+        big = c.post("/api/query", json={"query": "SELECT * WHERE { ?s ?p ?o } # " + "x" * 3_000_000},
+                     headers={"Authorization": "Bearer s3cret-token"})
+        assert big.status_code == 413
+
+
+def test_serve_passes_the_store_option(monkeypatch, tmp_path):
+    import uvicorn
+
+    import engine.web.app
+
+    seen = []
+    monkeypatch.setattr(engine.web.app, "create_app", lambda settings: seen.append(settings) or "app")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: None)
+    assert CliRunner().invoke(cli, ["serve", "--store", str(tmp_path / "s1")]).exit_code == 0
+    monkeypatch.setenv("COMPETENCY_STORE", str(tmp_path / "s2"))
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    assert [s.store for s in seen] == [tmp_path / "s1", tmp_path / "s2"]

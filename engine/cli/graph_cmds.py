@@ -64,8 +64,15 @@ def one_result(path: Path) -> dict:
 @store_app.command("load")
 def store_load(sources: Annotated[list[Path], typer.Argument(help="Batch output folders (results.jsonl), .jsonl, "
                                                                   ".json or .ttl result files.")],
+               with_evidence: Annotated[bool, typer.Option(
+                   "--with-evidence", help="Store the full PROV evidence chain (quotes, offsets, qualifiers, weights, "
+                                           "rules: personal data, ~3× the size) instead of the assessment summary. "
+                                           ".ttl files are stored as they are.")] = False,
                store: StoreOption = None, endpoint: EndpointOption = None, ontology: OntologyOption = None) -> None:
-    """Add results to the store; loading the same results again adds nothing, a newer result replaces the older."""
+    """Add results to the store; loading the same results again adds nothing, a newer result replaces the older.
+
+    Each result is stored as its assessment summary (levels, flags, position outcomes, evidenced indicators), which
+    every command and example query needs, unless --with-evidence is given."""
     from engine.graph.inputs import read_results
     from engine.graph.store import LoadReport
 
@@ -77,7 +84,7 @@ def store_load(sources: Annotated[list[Path], typer.Argument(help="Batch output 
             if source.suffix == ".ttl" and hasattr(target, "load_turtle"):
                 report = target.load_turtle(str(source), source.read_bytes(), onto)
             else:
-                report = target.load(read_results(source), onto)
+                report = target.load(read_results(source), onto, evidence=with_evidence)
             total.added += report.added
             total.replaced += report.replaced
             total.unchanged += report.unchanged

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from engine.cli.common import OntologyOption, UsageError, console, friendly_errors
+from engine.cli.graph_cmds import StoreOption
 from engine.web.settings import MB, TOKEN_ENV, Settings, SettingsError
 
 
@@ -14,13 +15,15 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind; beyond loopba
           token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, show_default=False,
                                                        help="Token every API call must send (Authorization: Bearer).")] = None,
           max_mb: Annotated[float, typer.Option("--max-mb", help="Request size limit in MB (larger requests get 413).")] = 2.0,
-          ontology: OntologyOption = None) -> None:
-    """Start the workbench: paste a note, see the evidence and levels, correct them, export the result."""
+          store: StoreOption = None, ontology: OntologyOption = None) -> None:
+    """Start the workbench: paste a note, see the evidence and levels, correct them, export the result; development
+    paths, position gaps and read-only SPARQL over the store (opened per query, so `store load` can run alongside)."""
     import uvicorn
 
     from engine.web.app import create_app
 
-    settings = Settings(host=host, port=port, token=token, max_bytes=int(max_mb * MB), ontology=ontology)
+    settings = Settings(host=host, port=port, token=token, max_bytes=int(max_mb * MB), ontology=ontology,
+                        store=store)
     with friendly_errors():
         try:
             settings.check()

@@ -7,7 +7,7 @@ One mapping, written as N-Triples text: the store loads it as N-Quads at full sp
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import quote as urlquote
 
 from rdflib import Graph, Namespace
@@ -37,17 +37,36 @@ def typed_literal(value: Any, datatype: str) -> str:
     return f'"{value}"^^<{XSD}{datatype}>'
 
 
-def result_statements(result: dict[str, Any], model: Model, text: str | None = None) -> list[str]:
+def decimal_literal(value: Any) -> str:
+    """A weight as xsd:decimal; ValueError/TypeError for anything but a number (a stray quote would break a load)."""
+    return typed_literal(float(value), "decimal")
+
+
+def item_iri(table: Mapping[str, Any], code: str) -> str:
+    """The IRI of an ontology item; KeyError for a code the ontology does not know."""
+    if code not in table:
+        raise KeyError(f"unknown code {code!r}")
+    return f"<{ITEM}{code}>"
+
+
+def result_statements(result: dict[str, Any], model: Model, text: str | None = None,
+                      evidence: bool = True) -> list[str]:
     """The result (contract dict) as N-Triples statements without the final " ." — subject, predicate, object.
 
-    ``text`` only feeds the note's SHA-256 (the note itself never enters the graph). Raises KeyError/TypeError/
-    ValueError on a dict that does not follow the contract.
+    ``text`` only feeds the note's SHA-256 (the note itself never enters the graph). ``evidence=False`` gives the
+    assessment summary the store keeps by default, a subset of the full statements: what was found (levels, flags,
+    position outcomes, which indicators were evidenced) without why (the evidence chain — quotes, offsets and
+    qualifiers are personal data, and most of the volume — weights and rule ids) and without statements of what was
+    not found (a competency with neither level nor flag, a NOT-EVIDENCED outcome), where absence says the same.
+
+    Raises KeyError/TypeError/ValueError on a dict that does not follow the contract, and KeyError on a code the
+    ontology does not know (it would name no item of the graph).
     """
     base = f"{RUN}{result_key(result['id'])}"
     note, assessment = f"<{base}/note>", f"<{base}/assessment>"
     out: list[str] = []
     add = out.append
-    cm, prov, item = str(CM), PROV, str(ITEM)
+    cm, prov = str(CM), PROV
     add(f"{note} {RDF_TYPE} <{cm}Note>")
     add(f"{note} <{cm}noteId> {literal(result['id'])}")
     if text is not None:
@@ -62,31 +81,37 @@ def result_statements(result: dict[str, Any], model: Model, text: str | None = N
     for ind in result["indicators"]:
         code = ind["code"]
         evidenced = f"<{base}/indicator/{code}>"
+        indicator = item_iri(model.indicators, code)
         add(f"{evidenced} {RDF_TYPE} <{cm}EvidencedIndicator>")
-        add(f"{evidenced} <{cm}aboutIndicator> <{item}{code}>")
-        add(f"{evidenced} <{cm}weight> {typed_literal(ind['weight'], 'decimal')}")
+        add(f"{evidenced} <{cm}aboutIndicator> {indicator}")
         add(f"{evidenced} <{prov}wasGeneratedBy> {assessment}")
+        if not evidence:
+            continue
+        add(f"{evidenced} <{cm}weight> {decimal_literal(ind['weight'])}")
         nodes = evidence_by_competency.setdefault(ind.get("competency") or "", [])
         for ev in ind["evidence"]:
-            node = f"<{base}/evidence/{code}/{ev['start']}-{ev['end']}>"
+            node = f"<{base}/evidence/{code}/{int(ev['start'])}-{int(ev['end'])}>"
             nodes.append(node)
             add(f"{node} {RDF_TYPE} <{cm}Evidence>")
-            add(f"{node} <{cm}aboutIndicator> <{item}{code}>")
+            add(f"{node} <{cm}aboutIndicator> {indicator}")
             add(f"{node} <{cm}quote> {literal(ev['quote'])}")
             add(f"{node} <{cm}startOffset> {typed_literal(int(ev['start']), 'integer')}")
             add(f"{node} <{cm}endOffset> {typed_literal(int(ev['end']), 'integer')}")
-            add(f"{node} <{cm}weight> {typed_literal(ev['weight'], 'decimal')}")
+            add(f"{node} <{cm}weight> {decimal_literal(ev['weight'])}")
             for qualifier in ev["qualifiers"]:
                 add(f"{node} <{cm}qualifier> {literal(qualifier)}")
             add(f"{node} <{prov}wasQuotedFrom> {note}")
             add(f"{evidenced} <{prov}wasDerivedFrom> {node}")
     for comp in result["competencies"]:
         code = comp["code"]
+        if not evidence and comp["level"] is None and not comp["flags"]:
+            continue
         inferred = f"<{base}/level/{code}>"
         add(f"{inferred} {RDF_TYPE} <{cm}InferredLevel>")
-        add(f"{inferred} <{cm}aboutCompetency> <{item}{code}>")
+        add(f"{inferred} <{cm}aboutCompetency> {item_iri(model.competencies, code)}")
         add(f"{inferred} <{prov}wasGeneratedBy> {assessment}")
-        add(f"{inferred} <{cm}ruleId> {literal(comp.get('justification', {}).get('rule', ''))}")
+        if evidence:
+            add(f"{inferred} <{cm}ruleId> {literal(comp.get('justification', {}).get('rule', ''))}")
         for flag in comp["flags"]:
             add(f"{inferred} <{cm}flag> {literal(flag)}")
         if comp["level"] is None:
@@ -96,24 +121,27 @@ def result_statements(result: dict[str, Any], model: Model, text: str | None = N
         rank = values.index(str(comp["level"])) + 1 if str(comp["level"]) in values else 0
         add(f"{inferred} <{cm}demonstratedRank> {typed_literal(rank, 'integer')}")
         if rank:
-            add(f"{inferred} <{cm}demonstratedLevel> <{item}{levels[rank - 1]}>")
+            add(f"{inferred} <{cm}demonstratedLevel> {item_iri(model.levels, levels[rank - 1])}")
         for node in evidence_by_competency.get(code, ()):
             add(f"{inferred} <{prov}wasDerivedFrom> {node}")
     position = result.get("position")
     if position:
         pos = position["code"]
+        position_iri = item_iri(model.positions, pos)
         for comp, outcome in position["outcomes"].items():
+            known = outcome in model.outcomes
+            if not evidence and not known:
+                continue
             node = f"<{base}/position/{pos}/{comp}>"
             add(f"{node} {RDF_TYPE} <{cm}PositionOutcome>")
-            add(f"{node} <{cm}aboutPosition> <{item}{pos}>")
-            add(f"{node} <{cm}aboutCompetency> <{item}{comp}>")
-            if outcome.startswith("GW.R."):
-                add(f"{node} <{cm}outcome> <{item}{outcome}>")
+            add(f"{node} <{cm}aboutPosition> {position_iri}")
+            add(f"{node} <{cm}aboutCompetency> {item_iri(model.competencies, comp)}")
+            if known:
+                add(f"{node} <{cm}outcome> {item_iri(model.outcomes, outcome)}")
             else:
                 add(f"{node} <{cm}flag> {literal(outcome)}")
             add(f"{node} <{prov}wasDerivedFrom> <{base}/level/{comp}>")
     return out
-
 
 
 def result_graph(result: dict, text: str | None, model: Model) -> Graph:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import unquote
 
 from engine.emit.rdf import RUN, literal, result_key, result_statements
 from ontology.model import Model
@@ -16,11 +17,16 @@ def graph_iri(result_id: str) -> str:
     return f"{RUN}{result_key(result_id)}"
 
 
-def result_nquads(result: dict[str, Any], model: Model) -> str:
+def result_id(graph: str) -> str:
+    """The note id of a result's named graph (the inverse of ``graph_iri``)."""
+    return unquote(graph[len(str(RUN)):])
+
+
+def result_nquads(result: dict[str, Any], model: Model, evidence: bool = False) -> str:
     """The result (no note text) as N-Quads in its own named graph, so that a newer result for the same note id
-    replaces the older one as a whole."""
+    replaces the older one as a whole: its assessment summary, or with ``evidence`` the full PROV chain."""
     graph = f" <{graph_iri(result['id'])}> .\n"
-    return graph.join(result_statements(result, model)) + graph
+    return graph.join(result_statements(result, model, evidence=evidence)) + graph
 
 
 def digest_quad(result_id: str, nquads: str) -> str:

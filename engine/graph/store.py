@@ -4,6 +4,10 @@ Two backends answer the same questions: ``LocalStore`` (embedded pyoxigraph, per
 choice) and ``Endpoint`` (any SPARQL 1.1 endpoint, over HTTP, only when the user gives its URL). Each result lives in
 its own named graph, the ontology in another; queries see their union as the default graph (for an Oxigraph server
 start it with ``--union-default-graph``; for Fuseki set ``unionDefaultGraph``).
+
+By default a result is stored as its assessment summary (``result_statements(..., evidence=False)``: levels, flags,
+outcomes, evidenced indicators — about a third of the quads), and with ``evidence=True`` as the full PROV chain with
+quotes and offsets: loading speed is bounded by the store's writes per quad, and quotes are personal data.
 """
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +30,8 @@ from ontology.loader import Ontology
 from ontology.vocab import ITEM
 
 Row = dict[str, Any]
-CHUNK = 2000  # results per bulk load: bounds memory (a result is ~30 kB of N-Quads)
+CHUNK = 4000  # results per bulk load: big enough to amortise a load, small enough for memory (~5 kB a summary)
+WRITERS = 2  # bulk loads in flight while the next chunk is prepared
 XSD_NUMBERS = {"integer": int, "int": int, "long": int, "decimal": float, "double": float, "float": float}
 
 
@@ -97,7 +104,7 @@ class Backend(Protocol):
 
     def ensure_ontology(self, onto: Ontology) -> bool: ...
 
-    def load(self, records: Iterable[Record], onto: Ontology) -> LoadReport: ...
+    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport: ...
 
     def quad_count(self) -> int | None: ...
 
@@ -112,7 +119,7 @@ def _ontology_nquads(onto: Ontology) -> tuple[str, str]:
     return body + f'<{ONTOLOGY_GRAPH}> <{DCT_IDENTIFIER}> "{onto.content_hash}" <{ONTOLOGY_GRAPH}> .\n', onto.content_hash
 
 
-def _prepare(chunk: list[Record], onto: Ontology, report: LoadReport) -> dict[str, tuple[str, str]]:
+def _prepare(chunk: list[Record], onto: Ontology, report: LoadReport, evidence: bool) -> dict[str, tuple[str, str]]:
     """id → (N-Quads, digest quad) of the readable records of a chunk; the last record of an id wins."""
     prepared: dict[str, tuple[str, str]] = {}
     for record in chunk:
@@ -120,12 +127,51 @@ def _prepare(chunk: list[Record], onto: Ontology, report: LoadReport) -> dict[st
             report.skipped.append(f"{record.where}: {record.problem}")
             continue
         try:
-            body = result_nquads(record.result, onto.model)
+            body = result_nquads(record.result, onto.model, evidence)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             report.skipped.append(f"{record.where}: not a result of the output contract ({type(exc).__name__}: {exc})")
             continue
         prepared[record.result["id"]] = (body, digest_quad(record.result["id"], body))
     return prepared
+
+
+class _BulkWriter:
+    """Bulk loads on worker threads while the caller prepares the next chunk: pyoxigraph releases the GIL while it
+    loads, and its own bulk loader runs several loads into one store in parallel the same way.
+
+    A job loads its results first and their digests after: a crash leaves results without a digest, which the next
+    load replaces instead of skipping.
+    """
+
+    def __init__(self, store: ox.Store, workers: int = WRITERS):
+        self.store = store
+        self.limit = workers
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="store-load")
+        self.pending: deque[Future[None]] = deque()
+
+    def _load(self, body: bytes, digests: bytes) -> None:
+        for data in (body, digests):
+            self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+    def submit(self, body: bytes, digests: bytes) -> None:
+        while len(self.pending) >= self.limit:  # at most `limit` chunks in memory
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(self._load, body, digests))
+
+    def drain(self) -> None:
+        """Wait until everything submitted is in the store (re-raising a failed load)."""
+        while self.pending:
+            self.pending.popleft().result()
+
+    def __enter__(self) -> "_BulkWriter":
+        return self
+
+    def __exit__(self, kind: type | None, *_: Any) -> None:
+        try:
+            if kind is None:
+                self.drain()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def chunks(records: Iterable[Record], size: int = CHUNK) -> Iterator[list[Record]]:
@@ -180,33 +226,39 @@ class LocalStore:
         self.store.load(input=body, format=ox.RdfFormat.N_QUADS)
         return True
 
-    def load(self, records: Iterable[Record], onto: Ontology) -> LoadReport:
-        """Add results; a result already stored unchanged is left alone, a changed one replaced as a whole.
-
-        The data of a chunk goes in by bulk load, and only then its digests, in one transaction: after a crash the
-        digests are missing, so loading again repairs the store instead of skipping half-written results.
+    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport:
+        """Add results (summaries, or with ``evidence`` the full PROV chain); a result already stored unchanged is
+        left alone, a changed one replaced as a whole. Chunks go in by bulk load on worker threads (``_BulkWriter``).
         """
         self.ensure_ontology(onto)
         report = LoadReport()
-        for chunk in chunks(records):
-            prepared = _prepare(chunk, onto, report)
-            bodies, digests = [], []
-            for result_id, (body, digest) in prepared.items():
-                graph = ox.NamedNode(graph_iri(result_id))
-                stored = self._digest(graph.value)
-                if stored is not None and digest.endswith(f'"{stored}" {graph} .\n'):
-                    report.unchanged += 1
-                    continue
-                if stored is not None or self.store.contains_named_graph(graph):
-                    self.store.remove_graph(graph)
-                    report.replaced += 1
-                else:
-                    report.added += 1
-                bodies.append(body)
-                digests.append(digest)
-            if bodies:
-                self.store.bulk_load(input="".join(bodies).encode("utf-8"), format=ox.RdfFormat.N_QUADS, lenient=True)
-                self.store.load(input="".join(digests), format=ox.RdfFormat.N_QUADS)
+        submitted: set[str] = set()
+        try:
+            with _BulkWriter(self.store) as writer:
+                for chunk in chunks(records, CHUNK // 3 if evidence else CHUNK):  # full results: ~3× the quads
+                    prepared = _prepare(chunk, onto, report, evidence)
+                    if not submitted.isdisjoint(prepared):  # an id again: its earlier version must land to compare
+                        writer.drain()
+                        submitted.clear()
+                    bodies, digests = [], []
+                    for result_id, (body, digest) in prepared.items():
+                        graph = ox.NamedNode(graph_iri(result_id))
+                        stored = self._digest(graph.value)
+                        if stored is not None and digest.endswith(f'"{stored}" {graph} .\n'):
+                            report.unchanged += 1
+                            continue
+                        if stored is not None or self.store.contains_named_graph(graph):
+                            self.store.remove_graph(graph)
+                            report.replaced += 1
+                        else:
+                            report.added += 1
+                        bodies.append(body)
+                        digests.append(digest)
+                    if bodies:
+                        writer.submit("".join(bodies).encode("utf-8"), "".join(digests).encode("utf-8"))
+                        submitted.update(prepared)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"{self.path}: loading failed ({exc}); loading again repairs what was cut short") from None
         self.store.flush()
         return report
 
@@ -299,11 +351,11 @@ class Endpoint:
         triples = nquads.replace(f" <{graph}> .\n", " .\n")
         self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}")
 
-    def load(self, records: Iterable[Record], onto: Ontology) -> LoadReport:
+    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport:
         self.ensure_ontology(onto)
         report = LoadReport()
         for chunk in chunks(records, 200):
-            prepared = _prepare(chunk, onto, report)
+            prepared = _prepare(chunk, onto, report, evidence)
             stored = self._stored_digests([graph_iri(i) for i in prepared]) if prepared else {}
             for result_id, (body, digest) in prepared.items():
                 graph = graph_iri(result_id)

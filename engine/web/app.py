@@ -12,7 +12,9 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from engine import __version__
+from engine.graph.store import default_store_path
 from engine.web.api import router
+from engine.web.knowledge import StoreReader
 from engine.web.security import Guard
 from engine.web.service import Workbench
 from engine.web.settings import Settings
@@ -40,8 +42,9 @@ def create_app(settings: Settings, bench: Workbench | None = None) -> FastAPI:
 
     app = FastAPI(title="BEI competency workbench", version=__version__, lifespan=lifespan,
                   docs_url=None, redoc_url=None,  # their pages load scripts from a CDN
-                  description="Score behavioural-event interview notes; correct the evidence; export the result.")
-    app.include_router(router(bench, settings.max_bytes))
+                  description="Score behavioural-event interview notes; correct the evidence; export the result; "
+                              "development paths, position gaps and read-only SPARQL over the knowledge graph.")
+    app.include_router(router(bench, settings.max_bytes, StoreReader(settings.store or default_store_path())))
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

@@ -1,4 +1,4 @@
-"""How the workbench is exposed: where it binds, the token, the request size limit."""
+"""How the workbench is exposed: where it binds, the token, the request size limit; which ontology and store."""
 from __future__ import annotations
 
 import ipaddress
@@ -31,6 +31,7 @@ class Settings:
     token: str | None = None
     max_bytes: int = 2 * MB
     ontology: Path | None = None
+    store: Path | None = None  # the knowledge-graph store SPARQL reads; None: the graph package's default
     warm_up: bool = True
 
     def check(self) -> None:

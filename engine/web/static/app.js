@@ -301,6 +301,27 @@ function positionTable(result) {
         h("td", {}, levelText(levels[code])), h("td", { "data-outcome": outcome }, t(outcome))))));
 }
 
+/* The position gap (POST /api/gap): for each competency below the requirement, the next indicators to work on. */
+async function renderGap(result) {
+  const box = $("position-gap");
+  box.replaceChildren();
+  if (!result.position) return;
+  let gap;
+  try {
+    gap = await api("/api/gap", { method: "POST", json: { result, position: result.position.code, lang: state.lang } });
+  } catch (err) {
+    box.replaceChildren(h("p", { class: "error" }, err.message));
+    return;
+  }
+  if (state.result !== result) return;  // a newer result was rendered meanwhile
+  const steps = gap.competencies.filter((c) => c.next_indicators.length);
+  if (!steps.length) return;
+  box.replaceChildren(h("h3", {}, `${t("next_steps")}: ${gap.position}`),
+    h("ul", { id: "gap-list" }, steps.map((c) => h("li", { "data-code": c.competency },
+      h("b", { title: state.labels[c.competency] || "" }, c.competency), ` → ${c.required}`,
+      h("ul", {}, c.next_indicators.map((i) => h("li", {}, h("code", {}, i.code), ` ${i.label}`)))))));
+}
+
 function renderOverrides() {
   const list = $("overrides");
   if (!state.overrides.length) { list.replaceChildren(h("li", { class: "meta" }, t("no_overrides"))); return; }
@@ -326,6 +347,7 @@ function renderResult() {
   $("cards").replaceChildren(...cards);
   $("chart").replaceChildren(chart(result));
   $("position-outcome").replaceChildren(positionTable(result));
+  renderGap(result);
   $("notices").replaceChildren(...(result.notices || []).length
     ? [h("h3", {}, t("notices")), h("ul", {}, result.notices.map((n) => h("li", {}, n)))] : []);
   renderOverrides();
