@@ -96,6 +96,9 @@ def test_protege_style_edit_is_loaded_and_listed_without_code_change(onto, tmp_p
                              capture_output=True, text=True, timeout=120, env={"COLUMNS": "200", "PATH": ""})
     assert listing.returncode == 0, listing.stderr
     assert "GW.TW" in listing.stdout
+    root_option = subprocess.run([sys.executable, "-m", "engine.cli", "--ontology", str(edited), "frameworks"],
+                                 capture_output=True, text=True, timeout=120, env={"COLUMNS": "200", "PATH": ""})
+    assert root_option.returncode == 0 and "GW.TW" in root_option.stdout
 
 
 def test_cache_is_invalidated_when_a_file_changes(ontology_copy):

@@ -98,17 +98,21 @@ def store_load(sources: Annotated[list[Path], typer.Argument(help="Batch output 
 
 
 @store_app.command("stats")
-def store_stats(store: StoreOption = None, endpoint: EndpointOption = None, as_json: JsonOption = False) -> None:
-    """What the store holds: results, quads, the ontology version, results per engine version and policy."""
+def store_stats(store: StoreOption = None, endpoint: EndpointOption = None, as_json: JsonOption = False,
+                ontology: OntologyOption = None) -> None:
+    """What the store holds: results, quads, the ontology version (and whether it is the one in use), results per
+    engine version and policy."""
     from engine.graph.stats import store_stats as collect
 
     with graph_errors():
         stats = collect(backend(store, endpoint))
+        stats["ontology_in_use"] = load_ontology(ontology).content_hash
     if as_json:
         return print_json(stats)
     console.print(f"store: {escape(stats['location'])}")
+    current = "the one in use" if stats["ontology"] == stats["ontology_in_use"] else f"in use: {stats['ontology_in_use']}"
     console.print(f"results: {stats['results']}   quads: {stats['quads'] if stats['quads'] is not None else 'n/a'}   "
-                  f"ontology: {stats['ontology'] or 'not loaded'}")
+                  f"ontology: {stats['ontology'] or 'not loaded'} ({current})")
     for run in stats["runs"]:
         console.print(f"  {run['results']} result(s) by engine {escape(run['engine'])}, policy {escape(run['policy'])}")
 
