@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from engine.policy import Policy, load_policy
 from evidence import lexical, semantic  # noqa: F401  (register the "lexical" and "semantic" backends)
-from evidence.cache import disk_cached
 from evidence.combine import Combiner
 from evidence.language import SUPPORTED
 from evidence.lexicon import lemmatizer
@@ -26,7 +25,7 @@ from evidence.records import Evidence
 from evidence.segment import NoteStructure, segment
 from evidence.triggers import joiner
 from evidence.units import Unit, units_of
-from ontology import Ontology, load
+from ontology import Ontology, cache, load
 
 MAX_CHARS = 2_000_000
 DEFAULT_MATCHERS = ("cue", "lexical", "semantic")
@@ -82,7 +81,7 @@ class Extractor:
             model = self.onto.model
             scope = {code for fw in frameworks for code in model.frameworks[fw].indicators}
             key = f"{self.onto.content_hash}|{sorted(scope)}|{self.matcher_names}|{_backend_code_digest()}"
-            self._backends[frameworks] = disk_cached(
+            self._backends[frameworks] = cache.cached(
                 "backends", key, lambda: [REGISTRY[name](model, scope) for name in self.matcher_names])
         return self._backends[frameworks]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import platformdirs
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from evidence.lexicon import lemmatizer
 

@@ -8,16 +8,13 @@ per note, with repeated texts cached.
 from __future__ import annotations
 
 import functools
-import hashlib
-import os
 import re
 from collections import OrderedDict
-from pathlib import Path
 
 import numpy as np
-import platformdirs
 
 from evidence.matchers import NoteView, Signal, Signals, register
+from ontology import cache
 from ontology.model import Model
 
 NEGATION = re.compile(r"(?<![\w])(?:not|n't|never|no|не|ни|никогда|нет)(?![\w])|没|不|未", re.IGNORECASE)
@@ -69,22 +66,9 @@ def example_bank(model: Model) -> tuple[list[str], list[str], np.ndarray]:
             for text in ind.examples[lang]:
                 codes.append(code)
                 texts.append(text)
-    digest = hashlib.sha256("\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts)).encode()).hexdigest()[:20]
-    cache = Path(platformdirs.user_cache_dir("competency-engine")) / "embeddings" / f"examples-{digest}.npy"
-    try:
-        vectors = np.load(cache)
-        if vectors.shape[0] == len(texts):
-            return codes, texts, vectors
-    except (OSError, ValueError):
-        pass
-    vectors = encoder().encode(texts) if texts else np.zeros((0, 512), dtype=np.float32)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp.npy")
-        np.save(tmp, vectors)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
+    key = "\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts))
+    vectors = cache.cached("embeddings", key, lambda: encoder().encode(texts) if texts
+                           else np.zeros((0, 512), dtype=np.float32))
     return codes, texts, vectors
 
 

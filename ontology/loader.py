@@ -9,16 +9,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-import platformdirs
 import rdflib
 
-from ontology import sources
+from ontology import cache, sources
 from ontology.build import build_model, locator
 from ontology.errors import OntologyError
 from ontology.model import Model
@@ -84,32 +82,19 @@ def resolve_path(path: str | os.PathLike | None) -> Path:
     return entry.resolve()
 
 
-def _cache_file(entry: Path) -> Path:
-    key = hashlib.sha256(f"{CACHE_VERSION}:{entry}".encode()).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("competency-engine")) / "ontology" / f"{key}.pickle"
+def _cache_key(entry: Path) -> str:
+    return f"{CACHE_VERSION}:{entry}"
 
 
 def _read_cache(entry: Path) -> Ontology | None:
-    try:
-        with _cache_file(entry).open("rb") as fh:
-            cached = pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
+    cached = cache.read(cache.entry("ontology", _cache_key(entry)))
     if isinstance(cached, Ontology) and sources.closure_is_unchanged(list(cached.files)):
         return cached
     return None
 
 
 def _write_cache(entry: Path, onto: Ontology) -> None:
-    target = _cache_file(entry)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(onto, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only home only costs speed
+    cache.write(cache.entry("ontology", _cache_key(entry)), onto)
 
 
 def parse(entry: Path) -> Ontology:

@@ -103,7 +103,7 @@ def test_eval_refuses_a_malformed_corpus_with_file_line_and_field(tmp_path, line
                       '"negatives": [], "levels": {}, "evidence": []}}\n' + line + "\n", encoding="utf-8")
     out = runner.invoke(app, ["eval", str(corpus), "--no-baseline"])
     assert out.exit_code == 2
-    assert f"bad.jsonl:2" in out.output and field in out.output
+    assert "bad.jsonl:2" in out.output and field in out.output
 
 
 def test_frameworks_and_ontology_commands():
