@@ -84,24 +84,25 @@ def _cached(order: Callable[[Ontology, str], list[str]]) -> Callable[[Ontology, 
     return wrapper
 
 
+def _in_order(onto: Ontology, competency: str, member: str, successor: str) -> list[str]:
+    """The competency's members (by ``member`` edges) in the order their ``successor`` edges give."""
+    network = onto.network
+    members = _edges(network, competency, member)
+    order = nx.DiGraph((a, b) for a in members for b in _edges(network, a, successor))
+    order.add_nodes_from(members)
+    return list(nx.topological_sort(order))
+
+
 @_cached
 def level_chain(onto: Ontology, competency: str) -> list[str]:
     """The competency's levels from lowest to highest, following ``next_level`` edges."""
-    network = onto.network
-    levels = _edges(network, competency, "has_level")
-    chain = nx.DiGraph((a, b) for a in levels for b in _edges(network, a, "next_level"))
-    chain.add_nodes_from(levels)
-    return list(nx.topological_sort(chain))
+    return _in_order(onto, competency, "has_level", "next_level")
 
 
 @_cached
 def stage_order(onto: Ontology, competency: str) -> list[str]:
     """The competency's process stages in order (应对→跟进→反馈 for GW.RR); empty for CO."""
-    network = onto.network
-    stages = _edges(network, competency, "has_stage")
-    order = nx.DiGraph((a, b) for a in stages for b in _edges(network, a, "next_stage"))
-    order.add_nodes_from(stages)
-    return list(nx.topological_sort(order))
+    return _in_order(onto, competency, "has_stage", "next_stage")
 
 
 def level_rank(onto: Ontology, competency: str, value: Any) -> int | None:
