@@ -6,12 +6,11 @@ costs ~0.8 s of the command line's cold start, for a few lines of arithmetic.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import Iterable
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, diags
 
 
 def char_ngrams(text: str, low: int = 2, high: int = 4) -> Counter[str]:
@@ -47,16 +46,20 @@ class CharNgramTfidf:
         return self._rows([char_ngrams(t, self.low, self.high) for t in texts])
 
     def _rows(self, counts: list[Counter[str]]) -> csr_matrix:
-        data: list[float] = []
-        indices: list[int] = []
+        columns: list[int] = []
+        frequencies: list[int] = []
         indptr = [0]
+        vocabulary = self.vocabulary
         for grams in counts:
-            row = [(self.vocabulary[g], (1.0 + math.log(n)) * self.idf[self.vocabulary[g]])
-                   for g, n in grams.items() if g in self.vocabulary]
-            norm = math.sqrt(sum(w * w for _, w in row)) or 1.0
-            for column, weight in sorted(row):
-                indices.append(column)
-                data.append(weight / norm)
-            indptr.append(len(indices))
-        return csr_matrix((np.array(data), np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
-                          shape=(len(counts), len(self.vocabulary)))
+            for gram, n in grams.items():
+                column = vocabulary.get(gram)
+                if column is not None:
+                    columns.append(column)
+                    frequencies.append(n)
+            indptr.append(len(columns))
+        index = np.array(columns, dtype=np.int64)
+        weights = (1.0 + np.log(np.array(frequencies, dtype=np.float64))) * self.idf[index]
+        rows = csr_matrix((weights, index, np.array(indptr, dtype=np.int64)), shape=(len(counts), len(vocabulary)))
+        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return csr_matrix(diags(1.0 / norms) @ rows)
