@@ -12,60 +12,46 @@ The output is deterministic: running the script twice on the same files gives th
 
 usage: python corpora/stats.py [FILE.jsonl ...] [--update-readme]
 
-Standard library only.
+Notes are read by the project's own corpus reader (``engine.corpus``), so a malformed line is refused with the same
+file, line and field as ``competency eval`` gives.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+
+from engine.corpus import TRAPS as TRAP_SET
+from engine.corpus import AnnotatedNote, CorpusError, read_corpus
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_FILES = (HERE / "dev.jsonl", HERE / "test.jsonl")
 README = HERE / "README.md"
 BEGIN, END = "<!-- stats:begin -->", "<!-- stats:end -->"
 
-LANGS = ("ru", "zh", "en", "mixed")
+LANGS = ("ru", "zh", "en", "mixed")  # display orders
 FRAMEWORKS = ("CO", "GW", "CC", "OA", "SQ")
 CO_LEVELS: tuple[object, ...] = (0, 1, 2, 3, 4, 5, None)
 GW_COMPETENCIES = ("GW.IN", "GW.SP", "GW.RR", "GW.SR", "GW.CI", "GW.RM")
 GW_LEVELS: tuple[object, ...] = ("below-Sb", "Sb", "Si", "Sa", None)
 PHENOMENA = ("we", "other_actor", "hypothetical", "generic", "negation", "reported_speech", "interviewer_turns",
              "mixed_lang", "typos", "long", "irrelevant")
-# The phenomena that would fool a naive matcher into counting a clause (the same set as engine.corpus.TRAPS).
-TRAPS = ("we", "other_actor", "hypothetical", "generic", "negation", "reported_speech", "interviewer_turns")
-
-Note = dict[str, Any]  # one decoded JSON line of a corpus
+TRAPS = tuple(p for p in PHENOMENA if p in TRAP_SET)  # what would fool a naive matcher into counting a clause
 
 
 class StatsError(Exception):
     """A corpus or README that cannot be read; the message names the file (and line)."""
 
 
-def read_notes(path: Path) -> list[Note]:
-    """The notes of a JSON Lines corpus, with only the checks the statistics need."""
-    notes: list[Note] = []
+def read_notes(path: Path) -> list[AnnotatedNote]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise StatsError(f"{path}: {exc.strerror or exc}") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            note = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StatsError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(note, dict) or not isinstance(note.get("gold"), dict):
-            raise StatsError(f"{path}:{number}: not a note with a 'gold' object")
-        notes.append(note)
-    return notes
+        return read_corpus(path)
+    except CorpusError as exc:
+        raise StatsError(str(exc)) from None
 
 
 def words(text: str) -> int:
@@ -103,7 +89,7 @@ def ordered(counter: Counter, known: Sequence[object]) -> list[object]:
     return list(known) + sorted((k for k in counter if k not in known), key=level_name)
 
 
-def file_stats(name: str, notes: list[Note]) -> list[str]:
+def file_stats(name: str, notes: list[AnnotatedNote]) -> list[str]:
     """The Markdown statistics of one corpus file."""
     total = len(notes)
     out = [f"### `{name}`", "", f"**{total} notes.**", ""]
@@ -111,7 +97,7 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
     # Languages and word counts.
     by_lang: dict[str, list[int]] = {}
     for note in notes:
-        by_lang.setdefault(note.get("lang", "?"), []).append(words(note.get("text", "")))
+        by_lang.setdefault(note.lang, []).append(words(note.text))
     langs = [lang for lang in LANGS if lang in by_lang] + sorted(set(by_lang) - set(LANGS))
     out += ["Notes and words per language (Chinese: characters / 1.6):", ""]
     out += table(["language", "notes", "words min", "median", "max"],
@@ -120,8 +106,8 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
     out.append("")
 
     # Frameworks.
-    per_framework = Counter(fw for note in notes for fw in note.get("frameworks", []))
-    combos = Counter("+".join(note.get("frameworks", [])) for note in notes if len(note.get("frameworks", [])) > 1)
+    per_framework = Counter(fw for note in notes for fw in note.frameworks)
+    combos = Counter("+".join(note.frameworks) for note in notes if len(note.frameworks) > 1)
     out += ["Notes per framework (a note scored against two frameworks counts under each):", ""]
     out += table(["framework", "notes"], [[fw, per_framework[fw]] for fw in ordered(per_framework, FRAMEWORKS)])
     if combos:
@@ -130,11 +116,11 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
     out.append("")
 
     # Gold labels.
-    indicators = sum(len(note["gold"].get("indicators", [])) for note in notes)
-    negatives = sum(len(note["gold"].get("negatives", [])) for note in notes)
-    quotes = sum(len(note["gold"].get("evidence", [])) for note in notes)
-    with_negative = sum(1 for note in notes if note["gold"].get("negatives"))
-    empty = sum(1 for note in notes if not note["gold"].get("indicators") and not note["gold"].get("negatives"))
+    indicators = sum(len(note.indicators) for note in notes)
+    negatives = sum(len(note.negatives) for note in notes)
+    quotes = sum(len(note.evidence) for note in notes)
+    with_negative = sum(1 for note in notes if note.negatives)
+    empty = sum(1 for note in notes if not note.indicators and not note.negatives)
     out += ["Gold labels:", ""]
     out += table(["", "count"], [
         ["positive indicators labelled", indicators],
@@ -146,16 +132,16 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
     out.append("")
 
     # CO levels.
-    co_notes = [note for note in notes if "CO" in note.get("frameworks", [])]
-    co = Counter(note["gold"].get("levels", {}).get("CO") for note in co_notes)
+    co_notes = [note for note in notes if "CO" in note.frameworks]
+    co = Counter(note.levels.get("CO") for note in co_notes)
     out += [f"Gold CO level among the {len(co_notes)} notes scored against CO:", ""]
     levels = ordered(co, CO_LEVELS)
     out += table(["CO"] + [level_name(level) for level in levels], [["notes"] + [co[level] for level in levels]])
     out.append("")
 
     # GW levels.
-    gw_notes = [note for note in notes if "GW" in note.get("frameworks", [])]
-    gw = {comp: Counter(note["gold"].get("levels", {}).get(comp) for note in gw_notes) for comp in GW_COMPETENCIES}
+    gw_notes = [note for note in notes if "GW" in note.frameworks]
+    gw = {comp: Counter(note.levels.get(comp) for note in gw_notes) for comp in GW_COMPETENCIES}
     gw_levels = ordered(sum(gw.values(), Counter()), GW_LEVELS)
     out += [f"Gold GW level per competency among the {len(gw_notes)} notes scored against GW:", ""]
     out += table(["competency"] + [level_name(level) for level in gw_levels],
@@ -163,8 +149,8 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
     out.append("")
 
     # Phenomena, traps, mixed language.
-    phenomena = Counter(p for note in notes for p in set(note.get("phenomena", [])))
-    traps = sum(1 for note in notes if set(note.get("phenomena", [])) & set(TRAPS))
+    phenomena = Counter(p for note in notes for p in note.phenomena)
+    traps = sum(1 for note in notes if note.has_traps)
     out += ["Notes per phenomenon (a note can have several):", ""]
     out += table(["phenomenon", "notes"],
                  [[p + (" (trap)" if p in TRAPS else ""), share(phenomena[p], total)]
@@ -173,7 +159,7 @@ def file_stats(name: str, notes: list[Note]) -> list[str]:
             f"Notes with at least one trap phenomenon ({', '.join(TRAPS)}): **{share(traps, total)}**.",
             "",
             f"Mixed-language notes: {share(phenomena['mixed_lang'], total)} tagged `mixed_lang`; "
-            f"{sum(1 for note in notes if note.get('lang') == 'mixed')} with `lang` `mixed`.",
+            f"{sum(1 for note in notes if note.lang == 'mixed')} with `lang` `mixed`.",
             ""]
     return out
 
