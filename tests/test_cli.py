@@ -130,3 +130,22 @@ def test_demo_scores_the_bundled_examples():
     out = runner.invoke(app, ["demo"], env={"COLUMNS": "200"})
     assert out.exit_code == 0, out.output
     assert "example-ru-1" in out.stdout and "example-zh-1" in out.stdout and "example-en-1" in out.stdout
+
+
+def test_eval_reads_a_results_file_and_refuses_a_malformed_one(tmp_path):
+    note = {"id": "t1", "lang": "en", "frameworks": ["CO"], "source": "authored",
+            "text": "I called the customer back two days later to check that the new tariff worked for her.",
+            "gold": {"indicators": ["CO.L2.1"], "negatives": [], "levels": {"CO": 2},
+                     "evidence": [{"code": "CO.L2.1", "quote": "I called the customer back two days later"}]},
+            "phenomena": []}
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps(note) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["batch", str(corpus), "--out", str(tmp_path / "out"), "--quiet"]).exit_code == 0
+    out = runner.invoke(app, ["eval", str(corpus), "--results", str(tmp_path / "out" / "results.jsonl"),
+                              "--no-baseline", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["systems"]["results"]["overall"]["indicators"]["tp"] == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "t1"}\n', encoding="utf-8")
+    out = runner.invoke(app, ["eval", str(corpus), "--results", str(bad), "--no-baseline"])
+    assert out.exit_code == 2 and "bad.jsonl:1" in out.output and "competencies" in out.output

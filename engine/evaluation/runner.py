@@ -1,7 +1,6 @@
 """Run the engine (or read its results) and the baseline over a corpus, and compute every figure per slice."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Callable
 
@@ -12,19 +11,20 @@ Scorer = Callable[[AnnotatedNote], dict]
 
 
 def read_results(path: Path) -> dict[str, dict]:
-    """A results file in the output contract (JSON Lines), by note id."""
+    """A results file in the output contract (JSON Lines), by note id; the first unusable line is refused with its
+    file and line (read by the same reader as ``competency store load``)."""
+    from engine.graph.inputs import read_lines
+    from engine.graph.store import StoreError
+
+    try:
+        records = list(read_lines(Path(path)))
+    except StoreError as exc:
+        raise CorpusError(str(path), "(file)", str(exc)) from None
     out = {}
-    with Path(path).open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise CorpusError(f"{path}:{number}", "(line)", f"invalid JSON: {exc.msg}") from None
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise CorpusError(f"{path}:{number}", "id", "a result object with a string id is required")
-            out[record["id"]] = record
+    for record in records:
+        if record.result is None:
+            raise CorpusError(record.where, "(line)", record.problem or "unusable result")
+        out[record.result["id"]] = record.result
     return out
 
 
