@@ -8,7 +8,7 @@ GW.POS.05, then repeated under new ids up to ``--results`` (default 100,000) so 
 realistic size: as assessment summaries (the default of ``competency store load``, ~33 quads each), or with
 ``--with-evidence`` as the full PROV chain (~120 quads each, quotes included).
 
-Loading is bounded by the store's writes (every quad of a named graph goes into six indexes): the CPU time per
+Loading is bounded by the store's writes (every triple of the default graph goes into three indexes): the CPU time per
 result is printed beside the wall time, as the machine may be shared.
 
 usage: python bench/bench_graph.py [--results N] [--notes N] [--store DIR] [--with-evidence]

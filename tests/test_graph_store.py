@@ -19,8 +19,8 @@ from engine.emit.rdf import result_graph
 from engine.graph import Endpoint, LocalStore, QueryRefused, check_read_only, run_query, who
 from engine.graph.inputs import read_results
 from engine.graph.queries import library
-import engine.graph.store as store_module
-from engine.graph.rdf import graph_iri, result_id, result_nquads
+from engine.emit.rdf import result_iri
+from engine.graph.rdf import digest, digest_triple, note_id, result_ntriples
 from engine.graph.stats import store_stats
 
 
@@ -33,22 +33,21 @@ def results(onto):
     return [assessor.assess(n["text"], "CO,GW", "GW.POS.05", note_id=n["id"]).to_json() for n in notes]
 
 
-def as_graph(nquads: str, result_id: str) -> rdflib.Graph:
-    """The result's named graph, read back (every quad must be in it: none may be left over)."""
-    suffix = f" <{graph_iri(result_id)}> ."
-    assert all(line.endswith(suffix) for line in nquads.splitlines())
-    triples = nquads.replace(suffix + "\n", " .\n")
-    return rdflib.Graph().parse(data=triples, format="nt")
+def as_graph(ntriples: str, result_id: str) -> rdflib.Graph:
+    """The result's statements, read back (every subject must be a node under the result's IRI)."""
+    graph = rdflib.Graph().parse(data=ntriples, format="nt")
+    assert all(str(s).startswith(result_iri(result_id) + "/") for s in graph.subjects())
+    return graph
 
 
-def test_nquads_hold_exactly_the_triples_of_result_graph(results, model):
+def test_ntriples_hold_exactly_the_triples_of_result_graph(results, model):
     tricky = copy.deepcopy(next(r for r in results if r["indicators"]))
     tricky["id"] = 'Анна "A" 1/2 #x'
     tricky["indicators"][0]["evidence"][0]["quote"] = 'a "quoted"\nline \\ back'
     for result in [*results, tricky]:
-        full = as_graph(result_nquads(result, model, evidence=True), result["id"])
+        full = as_graph(result_ntriples(result, model, evidence=True), result["id"])
         assert isomorphic(full, result_graph(result, None, model))
-        assert result_id(graph_iri(result["id"])) == result["id"]
+        assert note_id(result_iri(result["id"])) == note_id(f"{result_iri(result['id'])}/level/CO") == result["id"]
 
 
 CM = "https://w3id.org/bei-competency/onto#"
@@ -56,8 +55,8 @@ CM = "https://w3id.org/bei-competency/onto#"
 
 def test_the_summary_is_the_full_graph_without_evidence_and_without_what_was_not_found(results, model):
     for result in results:
-        full = as_graph(result_nquads(result, model, evidence=True), result["id"])
-        summary = as_graph(result_nquads(result, model), result["id"])
+        full = as_graph(result_ntriples(result, model, evidence=True), result["id"])
+        summary = as_graph(result_ntriples(result, model), result["id"])
         assert set(summary) < set(full)
         kept = {str(p) for _, p, _ in summary}
         assert not kept & {CM + "quote", CM + "startOffset", CM + "endOffset", CM + "qualifier", CM + "weight"}
@@ -94,7 +93,7 @@ def test_unknown_codes_are_skipped_not_loaded(tmp_path, onto, results):
 
 
 def test_an_id_repeated_in_a_later_chunk_replaces_the_earlier_version(tmp_path, onto, monkeypatch):
-    monkeypatch.setattr(store_module, "CHUNK", 2)
+    monkeypatch.setattr(LocalStore, "chunk", 2)
     rows = [synthetic("p1", "Sb"), synthetic("p2", "Si"), synthetic("p3", "Sa"), synthetic("p1", "Sa")]
     store = LocalStore(tmp_path / "store")
     report = store.load(read_results(write_jsonl(tmp_path / "r.jsonl", rows)), onto)
@@ -120,11 +119,51 @@ def test_loading_twice_adds_nothing_and_a_newer_result_replaces_the_older(tmp_pa
     changed["competencies"] = [dict(c, level="Sa") if c["code"] == "GW.CI" else c for c in changed["competencies"]]
     third = store.load(read_results(write_jsonl(tmp_path / "new.jsonl", [changed])), onto)
     assert (third.added, third.replaced) == (0, 1)
-    levels = run_query(store, f"""SELECT ?rank WHERE {{ GRAPH <{graph_iri(changed['id'])}> {{
-        ?l <https://w3id.org/bei-competency/onto#aboutCompetency> <https://w3id.org/bei-competency/item/GW.CI> ;
-           <https://w3id.org/bei-competency/onto#demonstratedRank> ?rank }} }}""").rows
+    levels = run_query(store, f"""SELECT ?rank WHERE {{
+        <{result_iri(changed['id'])}/level/GW.CI> <https://w3id.org/bei-competency/onto#demonstratedRank> ?rank }}""").rows
     assert levels == [{"rank": 3}]  # the old level is gone, not kept beside the new one
     assert store_stats(store)["results"] == len(results)
+
+
+def stored_under(store: ox.Store, result_id: str) -> set[ox.Triple]:
+    """Every statement of the store about the result or a node under it."""
+    base = result_iri(result_id)
+    return {q.triple for q in store if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(base)}
+
+
+def as_stored(ntriples: str) -> set[ox.Triple]:
+    """Statements as a store holds them (literals in canonical form)."""
+    store = ox.Store()
+    store.load(input=ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return {q.triple for q in store}
+
+
+def test_a_replaced_result_leaves_nothing_of_its_older_version(tmp_path, onto, model, results):
+    store = LocalStore(tmp_path / "store")
+    old = next(r for r in results if len(r["indicators"]) >= 3 and r["position"]["outcomes"])
+    store.load(read_results(write_jsonl(tmp_path / "old.jsonl", [old, results[1]])), onto, evidence=True)
+    neighbour = stored_under(store.store, results[1]["id"])
+    new = copy.deepcopy(old)
+    new["indicators"] = new["indicators"][:1]
+    new["position"] = None
+    new["competencies"] = [dict(c, level=None, flags=[]) for c in new["competencies"]]
+    report = store.load(read_results(write_jsonl(tmp_path / "new.jsonl", [new])), onto, evidence=True)
+    assert report.replaced == 1
+    body = result_ntriples(new, model, evidence=True)
+    assert stored_under(store.store, new["id"]) == as_stored(body + digest_triple(new["id"], digest(body)))
+    assert stored_under(store.store, results[1]["id"]) == neighbour  # the other result is untouched
+
+
+def test_a_load_cut_short_is_repaired_by_loading_again(tmp_path, onto, model, results):
+    store = LocalStore(tmp_path / "store")
+    store.ensure_ontology(onto)
+    old = copy.deepcopy(results[0])
+    old["competencies"] = [dict(c, level="Sa") if c["code"] == "GW.CI" else c for c in old["competencies"]]
+    store.store.load(input=result_ntriples(old, model), format=ox.RdfFormat.N_TRIPLES)  # statements, no version
+    report = store.load(read_results(write_jsonl(tmp_path / "r.jsonl", results[:1])), onto)
+    assert (report.added, report.replaced) == (0, 1)
+    body = result_ntriples(results[0], model)
+    assert stored_under(store.store, results[0]["id"]) == as_stored(body + digest_triple(results[0]["id"], digest(body)))
 
 
 def test_bad_lines_are_skipped_with_file_and_line(tmp_path, onto, results):
@@ -160,6 +199,9 @@ def test_a_turtle_result_joins_the_store(tmp_path, onto, results):
     assert store.load_turtle("r.ttl", data, onto).unchanged == 1
     hashes = run_query(store, "SELECT ?h WHERE { ?n <https://w3id.org/bei-competency/onto#contentSha256> ?h }").rows
     assert len(hashes) == 1
+    foreign = data + b"\n<urn:x:elsewhere> <urn:x:p> 1 .\n"
+    refused = store.load_turtle("other.ttl", foreign, onto)
+    assert refused.added == refused.replaced == 0 and "urn:x:elsewhere" in refused.skipped[0]
 
 
 @pytest.mark.parametrize("query,word", [
@@ -236,7 +278,7 @@ def endpoint_url():
     server.server_close()
 
 
-def test_the_same_questions_against_a_sparql_endpoint(endpoint_url, onto, tmp_path):
+def test_the_same_questions_against_a_sparql_endpoint(endpoint_url, onto, tmp_path, results):
     endpoint = Endpoint(endpoint_url)
     assert endpoint.update_url.endswith("/update")
     people = [synthetic("p-si", "Si"), synthetic("p-sa", "Sa"), synthetic("p-sb", "Sb")]
@@ -245,6 +287,22 @@ def test_the_same_questions_against_a_sparql_endpoint(endpoint_url, onto, tmp_pa
     assert endpoint.load(read_results(source), onto).unchanged == 3
     assert [h.result for h in who(endpoint, onto, "GW.CI", "Si")] == ["p-sa", "p-si"]
     assert store_stats(endpoint)["results"] == 3 and store_stats(endpoint)["ontology"] == onto.content_hash
+    newer = write_jsonl(tmp_path / "newer.jsonl", [synthetic("p-sb", "Sa")])
+    assert endpoint.load(read_results(newer), onto).replaced == 1
+    assert [(h.result, h.level) for h in who(endpoint, onto, "GW.CI", "Sb")] == [("p-sa", "Sa"), ("p-sb", "Sa"),
+                                                                                 ("p-si", "Si")]
+    data = result_graph(results[0], "note text", onto.model).serialize(format="turtle").encode("utf-8")
+    assert endpoint.load_turtle("r.ttl", data, onto).added == 1
+    assert store_stats(endpoint)["results"] == 4
+
+
+def test_a_command_frees_the_store_as_it_ends(tmp_path):
+    """In one process (the workbench, a notebook, tests), a command's store must not stay locked until garbage
+    collection: the read-only guard's parser leaves reference cycles that keep the caller's frame alive."""
+    folder = tmp_path / "store"
+    with LocalStore(folder) as store:
+        run_query(store, "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    LocalStore(folder).close()  # would raise StoreError ("lock hold by current process") if still open
 
 
 def test_an_endpoint_must_be_http():

@@ -76,12 +76,11 @@ def store_load(sources: Annotated[list[Path], typer.Argument(help="Batch output 
     from engine.graph.inputs import read_results
     from engine.graph.store import LoadReport
 
-    with graph_errors():
+    with graph_errors(), backend(store, endpoint) as target:
         onto = load_ontology(ontology)
-        target = backend(store, endpoint)
         total = LoadReport()
         for source in sources:
-            if source.suffix == ".ttl" and hasattr(target, "load_turtle"):
+            if source.suffix == ".ttl":
                 report = target.load_turtle(str(source), source.read_bytes(), onto)
             else:
                 report = target.load(read_results(source), onto, evidence=with_evidence)
@@ -104,8 +103,8 @@ def store_stats(store: StoreOption = None, endpoint: EndpointOption = None, as_j
     engine version and policy."""
     from engine.graph.stats import store_stats as collect
 
-    with graph_errors():
-        stats = collect(backend(store, endpoint))
+    with graph_errors(), backend(store, endpoint) as target:
+        stats = collect(target)
         stats["ontology_in_use"] = load_ontology(ontology).content_hash
     if as_json:
         return print_json(stats)
@@ -202,8 +201,8 @@ def who(competency: Annotated[str, typer.Option("--competency", "-c", help="A co
     """Stored results at or above a level of a competency, highest first."""
     from engine.graph.team import who as find
 
-    with graph_errors():
-        holders = find(backend(store, endpoint), load_ontology(ontology), competency, minimum)
+    with graph_errors(), backend(store, endpoint) as target:
+        holders = find(target, load_ontology(ontology), competency, minimum)
     if as_json:
         return print_json([h.__dict__ for h in holders])
     table = Table(title=f"{competency} ≥ {minimum}: {len(holders)} result(s)")
@@ -231,7 +230,8 @@ def team(summary: Annotated[Optional[Path], typer.Argument(help="Team results: a
             raise UsageError("give a results file or folder, or --from-store")
         onto = load_ontology(ontology)
         if from_store:
-            people = people_from_store(backend(store, endpoint))
+            with backend(store, endpoint) as target:
+                people = people_from_store(target)
         else:
             records = list(read_results(summary))
             for record in records:
@@ -274,7 +274,8 @@ def query(sparql: Annotated[Optional[str], typer.Argument(help="A query: text, a
     with graph_errors():
         text = resolve(sparql)
         check_read_only(text)  # before the store is even opened
-        answer = run_query(backend(store, endpoint), text)
+        with backend(store, endpoint) as target:
+            answer = run_query(target, text)
     if answer.boolean is not None:
         return print_json({"boolean": answer.boolean}) if as_json else console.print(str(answer.boolean).lower())
     if answer.triples is not None:

@@ -22,9 +22,9 @@ RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def result_key(result_id: str) -> str:
-    """The IRI segment of a note id."""
-    return urlquote(result_id, safe="")
+def result_iri(result_id: str) -> str:
+    """The IRI every node of one result hangs under: the note id as one path segment."""
+    return f"{RUN}{urlquote(result_id, safe='')}"
 
 
 def literal(text: str) -> str:
@@ -59,10 +59,14 @@ def result_statements(result: dict[str, Any], model: Model, text: str | None = N
     qualifiers are personal data, and most of the volume — weights and rule ids) and without statements of what was
     not found (a competency with neither level nor flag, a NOT-EVIDENCED outcome), where absence says the same.
 
+    Every node of a result is an IRI under the result's own (``result_iri``), and every node but the note and the
+    evidence is ``prov:wasGeneratedBy`` the assessment: the store finds all of a result by that when a newer version
+    replaces it.
+
     Raises KeyError/TypeError/ValueError on a dict that does not follow the contract, and KeyError on a code the
     ontology does not know (it would name no item of the graph).
     """
-    base = f"{RUN}{result_key(result['id'])}"
+    base = result_iri(result["id"])
     note, assessment = f"<{base}/note>", f"<{base}/assessment>"
     out: list[str] = []
     add = out.append
@@ -136,6 +140,7 @@ def result_statements(result: dict[str, Any], model: Model, text: str | None = N
             add(f"{node} {RDF_TYPE} <{cm}PositionOutcome>")
             add(f"{node} <{cm}aboutPosition> {position_iri}")
             add(f"{node} <{cm}aboutCompetency> {item_iri(model.competencies, comp)}")
+            add(f"{node} <{prov}wasGeneratedBy> {assessment}")
             if known:
                 add(f"{node} <{cm}outcome> {item_iri(model.outcomes, outcome)}")
             else:

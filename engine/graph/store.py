@@ -1,9 +1,10 @@
 """The knowledge-graph store: the ontology and assessment results together, queried with SPARQL.
 
 Two backends answer the same questions: ``LocalStore`` (embedded pyoxigraph, persistent, at a path of the user's
-choice) and ``Endpoint`` (any SPARQL 1.1 endpoint, over HTTP, only when the user gives its URL). Each result lives in
-its own named graph, the ontology in another; queries see their union as the default graph (for an Oxigraph server
-start it with ``--union-default-graph``; for Fuseki set ``unionDefaultGraph``).
+choice) and ``Endpoint`` (any SPARQL 1.1 endpoint, over HTTP, only when the user gives its URL). Results live in the
+default graph, each under its own IRI (``engine.graph.rdf``); the ontology in a named graph, replaced as a whole when
+it changes. Queries see the union of both as their default graph (for an Oxigraph server start it with
+``--union-default-graph``; for Fuseki set ``unionDefaultGraph``).
 
 By default a result is stored as its assessment summary (``result_statements(..., evidence=False)``: levels, flags,
 outcomes, evidenced indicators — about a third of the quads), and with ``evidence=True`` as the full PROV chain with
@@ -25,9 +26,10 @@ from typing import Any, Iterable, Iterator, Protocol
 import platformdirs
 import pyoxigraph as ox
 
-from engine.graph.rdf import DCT_IDENTIFIER, ONTOLOGY_GRAPH, digest_quad, graph_iri, result_nquads
+from engine.emit.rdf import result_iri
+from engine.graph.rdf import DCT_IDENTIFIER, ONTOLOGY_GRAPH, digest, digest_triple, forget, note_id, result_ntriples
 from ontology.loader import Ontology
-from ontology.vocab import ITEM
+from ontology.vocab import CM, ITEM
 
 Row = dict[str, Any]
 CHUNK = 4000  # results per bulk load: big enough to amortise a load, small enough for memory (~5 kB a summary)
@@ -100,46 +102,69 @@ class Record:
 class Backend(Protocol):
     location: str
 
+    def __enter__(self) -> "Backend": ...
+
+    def __exit__(self, *exc: Any) -> None: ...
+
     def query(self, sparql: str) -> Answer: ...
 
     def ensure_ontology(self, onto: Ontology) -> bool: ...
 
     def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport: ...
 
+    def load_turtle(self, source: str, data: bytes, onto: Ontology) -> LoadReport: ...
+
     def quad_count(self) -> int | None: ...
 
 
-def _ontology_nquads(onto: Ontology) -> tuple[str, str]:
-    """(N-Quads of the merged ontology in its graph, its content hash)."""
+def _ontology_ntriples(onto: Ontology) -> str:
+    """N-Triples of the merged ontology, with the triple that records its version (content hash)."""
     from ontology.export import merged_graph
 
     triples = merged_graph(onto).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    suffix = f" <{ONTOLOGY_GRAPH}> .\n"
-    body = "".join(line[:-2].rstrip() + suffix for line in triples.splitlines() if line.strip())
-    return body + f'<{ONTOLOGY_GRAPH}> <{DCT_IDENTIFIER}> "{onto.content_hash}" <{ONTOLOGY_GRAPH}> .\n', onto.content_hash
+    return triples + f'<{ONTOLOGY_GRAPH}> <{DCT_IDENTIFIER}> "{onto.content_hash}" .\n'
 
 
 def _prepare(chunk: list[Record], onto: Ontology, report: LoadReport, evidence: bool) -> dict[str, tuple[str, str]]:
-    """id → (N-Quads, digest quad) of the readable records of a chunk; the last record of an id wins."""
+    """id → (N-Triples, version) of the readable records of a chunk; the last record of an id wins."""
     prepared: dict[str, tuple[str, str]] = {}
     for record in chunk:
         if record.result is None:
             report.skipped.append(f"{record.where}: {record.problem}")
             continue
         try:
-            body = result_nquads(record.result, onto.model, evidence)
+            body = result_ntriples(record.result, onto.model, evidence)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             report.skipped.append(f"{record.where}: not a result of the output contract ({type(exc).__name__}: {exc})")
             continue
-        prepared[record.result["id"]] = (body, digest_quad(record.result["id"], body))
+        prepared[record.result["id"]] = (body, digest(body))
     return prepared
+
+
+def _sort_out(prepared: dict[str, tuple[str, str]], stored: dict[str, str],
+              report: LoadReport) -> tuple[list[str], str, str]:
+    """Compare prepared results with the versions stored (``""``: statements without a version, a load cut short)
+    and count them: (ids whose stored statements must go first, N-Triples to add, their version triples)."""
+    stale, bodies, versions = [], [], []
+    for result_id, (body, version) in prepared.items():
+        if stored.get(result_id) == version:
+            report.unchanged += 1
+            continue
+        if result_id in stored:
+            stale.append(result_id)
+            report.replaced += 1
+        else:
+            report.added += 1
+        bodies.append(body)
+        versions.append(digest_triple(result_id, version))
+    return stale, "".join(bodies), "".join(versions)
 
 
 class _BulkWriter:
     """Bulk loads on worker threads while the caller prepares the next chunk: pyoxigraph releases the GIL while it
     loads, and its own bulk loader runs several loads into one store in parallel the same way.
 
-    A job loads its results first and their digests after: a crash leaves results without a digest, which the next
+    A job loads its results first and their versions after: a crash leaves results without a version, which the next
     load replaces instead of skipping.
     """
 
@@ -149,14 +174,14 @@ class _BulkWriter:
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="store-load")
         self.pending: deque[Future[None]] = deque()
 
-    def _load(self, body: bytes, digests: bytes) -> None:
-        for data in (body, digests):
-            self.store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS, lenient=True)
+    def _load(self, body: bytes, versions: bytes) -> None:
+        for data in (body, versions):
+            self.store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
-    def submit(self, body: bytes, digests: bytes) -> None:
+    def submit(self, body: str, versions: str) -> None:
         while len(self.pending) >= self.limit:  # at most `limit` chunks in memory
             self.pending.popleft().result()
-        self.pending.append(self.pool.submit(self._load, body, digests))
+        self.pending.append(self.pool.submit(self._load, body.encode("utf-8"), versions.encode("utf-8")))
 
     def drain(self) -> None:
         """Wait until everything submitted is in the store (re-raising a failed load)."""
@@ -185,8 +210,64 @@ def chunks(records: Iterable[Record], size: int = CHUNK) -> Iterator[list[Record
         yield batch
 
 
-class LocalStore:
-    """The embedded pyoxigraph store at ``path`` (created on first use)."""
+class _Store:
+    """What both backends do alike: loading (results are prepared, compared with the versions stored and written
+    batch by batch by the backend's ``_write``), and ``with`` (what a backend holds is released when the block ends).
+    """
+
+    chunk = CHUNK
+
+    def ensure_ontology(self, onto: Ontology) -> bool:
+        raise NotImplementedError
+
+    def _write(self, batches: Iterable[dict[str, tuple[str, str]]], report: LoadReport) -> LoadReport:
+        raise NotImplementedError
+
+    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport:
+        """Add results (summaries, or with ``evidence`` the full PROV chain); a result already stored unchanged is
+        left alone, a changed one replaced as a whole."""
+        self.ensure_ontology(onto)
+        report = LoadReport()
+        size = self.chunk // 3 if evidence else self.chunk  # full results: ~3× the statements
+        return self._write((_prepare(chunk, onto, report, evidence) for chunk in chunks(records, size)), report)
+
+    def load_turtle(self, source: str, data: bytes, onto: Ontology) -> LoadReport:
+        """A result written by ``competency score --format ttl``, stored as a whole like the results of ``load``."""
+        self.ensure_ontology(onto)
+        report = LoadReport()
+        try:
+            triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:
+            report.skipped.append(f"{source}: not Turtle ({exc})")
+            return report
+        ids = {t.object.value for t in triples if t.predicate.value == f"{CM}noteId"}
+        if len(ids) != 1:
+            report.skipped.append(f"{source}: expected one cm:noteId, found {len(ids)}")
+            return report
+        result_id = ids.pop()
+        base = result_iri(result_id) + "/"
+        outside = next((t.subject for t in triples
+                        if not (isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(base))), None)
+        if outside is not None:
+            report.skipped.append(f"{source}: {outside} is not a node of the result (<{base}…>): "
+                                  "expected the output of `competency score --format ttl`")
+            return report
+        body = "".join(f"{t} .\n" for t in triples)
+        return self._write([{result_id: (body, digest(body))}], report)
+
+    def close(self) -> None:
+        """Release what the backend holds (nothing, unless a backend says otherwise)."""
+
+    def __enter__(self) -> "_Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class LocalStore(_Store):
+    """The embedded pyoxigraph store at ``path`` (created on first use), open until ``close`` (or the end of a
+    ``with`` block): one process may hold it at a time."""
 
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else default_store_path()
@@ -196,6 +277,11 @@ class LocalStore:
             self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc}); is another competency command using it?") from None
+
+    def close(self) -> None:
+        """Close the store and free its lock now: garbage collection may come much later, as a traceback or a
+        parser's reference cycle (rdflib's SPARQL parser leaves one) can keep this object alive."""
+        self.__dict__.pop("store", None)
 
     def query(self, sparql: str) -> Answer:
         try:
@@ -209,94 +295,63 @@ class LocalStore:
             return Answer(boolean=bool(answer))
         return Answer(triples=ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
 
-    def _digest(self, graph: str) -> str | None:
-        node = ox.NamedNode(graph)
-        for quad in self.store.quads_for_pattern(node, ox.NamedNode(DCT_IDENTIFIER), None, node):
-            return quad.object.value
-        return None
-
     def ensure_ontology(self, onto: Ontology) -> bool:
         """Put the ontology in the store, or replace an older version of it; True when it changed."""
-        if self._digest(ONTOLOGY_GRAPH) == onto.content_hash:
-            return False
-        body, _ = _ontology_nquads(onto)
         graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        stored = next(self.store.quads_for_pattern(graph, ox.NamedNode(DCT_IDENTIFIER), None, graph), None)
+        if stored is not None and stored.object.value == onto.content_hash:
+            return False
         if self.store.contains_named_graph(graph):
             self.store.remove_graph(graph)
-        self.store.load(input=body, format=ox.RdfFormat.N_QUADS)
+        self.store.load(input=_ontology_ntriples(onto), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
         return True
 
-    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport:
-        """Add results (summaries, or with ``evidence`` the full PROV chain); a result already stored unchanged is
-        left alone, a changed one replaced as a whole. Chunks go in by bulk load on worker threads (``_BulkWriter``).
-        """
-        self.ensure_ontology(onto)
-        report = LoadReport()
+    def _stored_versions(self, result_ids: Iterable[str]) -> dict[str, str]:
+        """id → version stored, or ``""`` for a result whose statements are there without a version."""
+        stored = {}
+        for result_id in result_ids:
+            base = result_iri(result_id)
+            found = next(self.store.quads_for_pattern(ox.NamedNode(base), ox.NamedNode(DCT_IDENTIFIER), None,
+                                                      ox.DefaultGraph()), None)
+            if found is not None:
+                stored[result_id] = found.object.value
+                continue
+            # A chunk's statements land as one bulk load before their versions: a load cut short between the two
+            # leaves whole results without a version, each with its assessment.
+            assessment = ox.NamedNode(f"{base}/assessment")
+            if next(self.store.quads_for_pattern(assessment, None, None, ox.DefaultGraph()), None) is not None:
+                stored[result_id] = ""
+        return stored
+
+    def _write(self, batches: Iterable[dict[str, tuple[str, str]]], report: LoadReport) -> LoadReport:
+        """Store prepared results batch by batch: unchanged ones are left alone, changed ones forgotten first, and
+        the rest bulk-loaded on worker threads (``_BulkWriter``) while the next batch is prepared."""
         submitted: set[str] = set()
         try:
             with _BulkWriter(self.store) as writer:
-                for chunk in chunks(records, CHUNK // 3 if evidence else CHUNK):  # full results: ~3× the quads
-                    prepared = _prepare(chunk, onto, report, evidence)
+                for prepared in batches:
                     if not submitted.isdisjoint(prepared):  # an id again: its earlier version must land to compare
                         writer.drain()
                         submitted.clear()
-                    bodies, digests = [], []
-                    for result_id, (body, digest) in prepared.items():
-                        graph = ox.NamedNode(graph_iri(result_id))
-                        stored = self._digest(graph.value)
-                        if stored is not None and digest.endswith(f'"{stored}" {graph} .\n'):
-                            report.unchanged += 1
-                            continue
-                        if stored is not None or self.store.contains_named_graph(graph):
-                            self.store.remove_graph(graph)
-                            report.replaced += 1
-                        else:
-                            report.added += 1
-                        bodies.append(body)
-                        digests.append(digest)
-                    if bodies:
-                        writer.submit("".join(bodies).encode("utf-8"), "".join(digests).encode("utf-8"))
+                    stale, body, versions = _sort_out(prepared, self._stored_versions(prepared), report)
+                    if stale:
+                        self.store.update(" ;\n".join(map(forget, stale)))
+                    if body:
+                        writer.submit(body, versions)
                         submitted.update(prepared)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"{self.path}: loading failed ({exc}); loading again repairs what was cut short") from None
         self.store.flush()
         return report
 
-    def load_turtle(self, source: str, data: bytes, onto: Ontology) -> LoadReport:
-        """A result written by ``competency score --format ttl``: into the graph of its note id, as a whole."""
-        self.ensure_ontology(onto)
-        report = LoadReport()
-        try:
-            triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
-        except SyntaxError as exc:
-            report.skipped.append(f"{source}: not Turtle ({exc})")
-            return report
-        ids = {t.object.value for t in triples if t.predicate.value.endswith("#noteId")}
-        if len(ids) != 1:
-            report.skipped.append(f"{source}: expected one cm:noteId, found {len(ids)}")
-            return report
-        result_id = ids.pop()
-        graph = ox.NamedNode(graph_iri(result_id))
-        body = "".join(f"{t} {graph} .\n" for t in triples)
-        digest = digest_quad(result_id, body)
-        stored = self._digest(graph.value)
-        if stored is not None and digest.endswith(f'"{stored}" {graph} .\n'):
-            report.unchanged += 1
-            return report
-        if self.store.contains_named_graph(graph):
-            self.store.remove_graph(graph)
-            report.replaced += 1
-        else:
-            report.added += 1
-        self.store.load(input=body + digest, format=ox.RdfFormat.N_QUADS)
-        return report
-
     def quad_count(self) -> int | None:
         return len(self.store)
 
 
-class Endpoint:
+class Endpoint(_Store):
     """A SPARQL 1.1 endpoint (query and update protocols over HTTP); contacted only when the user names it."""
+
+    chunk = 200  # results per update request
 
     def __init__(self, url: str, update_url: str | None = None, timeout: float = 60.0):
         for candidate in (url, update_url):
@@ -335,36 +390,26 @@ class Endpoint:
     def update(self, sparql: str) -> None:
         self._post(self.update_url, {"update": sparql}, "*/*")
 
-    def _stored_digests(self, graphs: list[str]) -> dict[str, str]:
-        values = " ".join(f"<{g}>" for g in graphs)
-        answer = self.query(f"SELECT ?g ?d WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{DCT_IDENTIFIER}> ?d }} }}")
-        return {row["g"]: row["d"] for row in answer.rows}
+    def _stored_versions(self, result_ids: Iterable[str]) -> dict[str, str]:
+        """id → version stored (an update is one transaction at the endpoint: no partial results)."""
+        values = " ".join(f"<{result_iri(i)}>" for i in result_ids)
+        answer = self.query(f"SELECT ?r ?v WHERE {{ VALUES ?r {{ {values} }} ?r <{DCT_IDENTIFIER}> ?v }}")
+        return {note_id(row["r"]): row["v"] for row in answer.rows}
 
     def ensure_ontology(self, onto: Ontology) -> bool:
-        if self._stored_digests([ONTOLOGY_GRAPH]).get(ONTOLOGY_GRAPH) == onto.content_hash:
+        graph = f"<{ONTOLOGY_GRAPH}>"
+        answer = self.query(f"SELECT ?v WHERE {{ GRAPH {graph} {{ {graph} <{DCT_IDENTIFIER}> ?v }} }}")
+        if answer.rows and answer.rows[0]["v"] == onto.content_hash:
             return False
-        body, _ = _ontology_nquads(onto)
-        self._replace_graph(ONTOLOGY_GRAPH, body)
+        self.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{_ontology_ntriples(onto)}}} }}")
         return True
 
-    def _replace_graph(self, graph: str, nquads: str) -> None:
-        triples = nquads.replace(f" <{graph}> .\n", " .\n")
-        self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{triples}}} }}")
-
-    def load(self, records: Iterable[Record], onto: Ontology, evidence: bool = False) -> LoadReport:
-        self.ensure_ontology(onto)
-        report = LoadReport()
-        for chunk in chunks(records, 200):
-            prepared = _prepare(chunk, onto, report, evidence)
-            stored = self._stored_digests([graph_iri(i) for i in prepared]) if prepared else {}
-            for result_id, (body, digest) in prepared.items():
-                graph = graph_iri(result_id)
-                if graph in stored and digest.endswith(f'"{stored[graph]}" <{graph}> .\n'):
-                    report.unchanged += 1
-                    continue
-                report.replaced += graph in stored
-                report.added += graph not in stored
-                self._replace_graph(graph, body + digest)
+    def _write(self, batches: Iterable[dict[str, tuple[str, str]]], report: LoadReport) -> LoadReport:
+        """One update per batch: the stale versions deleted and the new statements inserted in one transaction."""
+        for prepared in batches:
+            stale, body, versions = _sort_out(prepared, self._stored_versions(prepared) if prepared else {}, report)
+            if body:
+                self.update(" ;\n".join([*map(forget, stale), f"INSERT DATA {{\n{body}{versions}}}"]))
         return report
 
     def quad_count(self) -> int | None:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from engine.graph.gaps import demonstrated_ranks
 from engine.graph.paths import competency_of, level_chain, level_rank, value_of
-from engine.graph.rdf import result_id
+from engine.graph.rdf import note_id
 from engine.graph.store import Backend, short
 from ontology.loader import Ontology
 from ontology.vocab import CM, ITEM
@@ -39,19 +39,20 @@ def who(backend: Backend, onto: Ontology, competency: str, minimum: Any) -> list
     chain = level_chain(onto, competency)
     ranks = {f"{ITEM}{code}": rank for rank, code in enumerate(chain, 1) if rank >= floor}
     # The selective pattern alone: an index lookup per demonstrated level IRI at or above the floor; the note id is
-    # read from the result's named graph, so nothing is joined (a join with cm:noteId costs 3× as much).
-    below_lowest = "" if floor else f"""UNION {{ GRAPH ?g {{
-          ?inferred <{CM}demonstratedRank> 0 ; <{CM}aboutCompetency> <{ITEM}{competency}> }} }}"""
+    # read from the IRI of the inferred level, which hangs under its result's, so nothing is joined (a join with
+    # cm:noteId costs 3× as much).
+    below_lowest = "" if floor else f"""UNION {{
+          ?inferred <{CM}demonstratedRank> 0 ; <{CM}aboutCompetency> <{ITEM}{competency}> }}"""
     answer = backend.query(f"""
-        SELECT ?g ?level WHERE {{
+        SELECT ?inferred ?level WHERE {{
           {{ VALUES ?level {{ {" ".join(f"<{iri}>" for iri in ranks)} }}
-            GRAPH ?g {{ ?inferred <{CM}demonstratedLevel> ?level }} }} {below_lowest}
+            ?inferred <{CM}demonstratedLevel> ?level }} {below_lowest}
         }}""")
     names = {rank: value_of(onto, competency, rank) for rank in range(len(chain) + 1)}
     holders = []
     for row in answer.rows:
         rank = ranks.get(row["level"], 0)
-        holders.append(Holder(result_id(row["g"]), names[rank], rank))
+        holders.append(Holder(note_id(row["inferred"]), names[rank], rank))
     return sorted(holders, key=lambda h: (-h.rank, h.result))
 
 

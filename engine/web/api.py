@@ -95,7 +95,8 @@ class GapRequest(ResultRequest):
 
 class QueryRequest(BaseModel):
     query: str = Field(min_length=1, description="A SPARQL 1.1 SELECT, ASK, CONSTRUCT or DESCRIBE query",
-                       examples=["SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"])
+                       examples=["SELECT ?level (COUNT(*) AS ?n) WHERE { "
+                                 "?l <https://w3id.org/bei-competency/onto#demonstratedLevel> ?level } GROUP BY ?level"])
 
 
 def _run(job, *args):

@@ -53,18 +53,9 @@ class StoreReader:
         DESCRIBE). Raises QueryRefused for anything but a read-only local query, StoreBusy when the store is in use,
         StoreError for a query the store cannot run."""
         form = check_read_only(sparql)
-        problem = None
-        with self._lock:
-            store = self._open()
+        with self._lock, self._open() as store:  # closed (and its lock freed) as the block ends, even on an error
             missing = isinstance(store, EmptyStore)
-            try:
-                answer = store.query(sparql)  # the text itself: never a file name or library entry, as the CLI allows
-            except StoreError as exc:
-                problem = str(exc)  # not re-raised here: its traceback would keep the store open (and locked)
-            finally:
-                del store  # closes the store (and frees its lock) now, not at the next garbage collection
-        if problem:
-            raise StoreError(problem)
+            answer = store.query(sparql)  # the text itself: never a file name or library entry, as the CLI allows
         return {"form": form, "variables": answer.variables, "rows": answer.rows, "boolean": answer.boolean,
                 "triples": answer.triples, "store": str(self.path),
                 "message": f"no store at {self.path} yet: the answer is that of an empty store (add results with "
