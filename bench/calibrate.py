@@ -32,7 +32,7 @@ def candidates(assessor: Assessor, notes):
         for ev in note.evidence:
             start = note.text.find(ev.quote)
             gold.setdefault(ev.code, []).append((start, start + len(ev.quote)))
-        for (unit_index, code), signals in extractor.signals(view, tuple(note.frameworks)).items():
+        for (unit_index, code), signals in extractor.signals(view, tuple(note.frameworks), gated=False).items():
             unit = view.units[unit_index]
             if not any(view.clause_weight(c) > 0 for c in unit.clauses):
                 continue

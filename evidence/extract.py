@@ -109,11 +109,21 @@ class Extractor:
         view = NoteView(structure, units_of(structure, supported, lambda c: qualifier.quality(structure.clauses[c]).qualifiers()), tokens, text.lower(), has_negation, clause_weight)
         return view, qualifier, notices
 
-    def signals(self, view: NoteView, frameworks: tuple[str, ...]) -> dict[tuple[int, str], dict[str, Signal]]:
-        """Every backend's signals, grouped by (unit, indicator)."""
+    def signals(self, view: NoteView, frameworks: tuple[str, ...],
+                gated: bool = True) -> dict[tuple[int, str], dict[str, Signal]]:
+        """Every backend's signals, grouped by (unit, indicator). ``gated``: a backend is told which units it can
+        still change the decision about (``NoteView.open_units``, from the combiner and the signals so far), so a
+        costly one (the semantic matcher) looks at those only; what is decided comes out the same."""
         grouped: dict[tuple[int, str], dict[str, Signal]] = defaultdict(dict)
         view.prior = grouped  # later (costlier) backends may look at what the cheaper ones found
-        for backend in self.backends(frameworks):
+        backends = self.backends(frameworks)
+        for position, backend in enumerate(backends):
+            if gated and position:
+                later = [b.name for b in backends[position:]]
+                by_unit: dict[int, list[dict[str, Signal]]] = defaultdict(list)
+                for (unit, _), signals in grouped.items():
+                    by_unit[unit].append(signals)
+                view.open_units = {u.index for u in view.units if self.combiner.undecided(by_unit[u.index], later)}
             for key, signal in backend.signals(view).items():
                 grouped[key][backend.name] = signal
         return grouped

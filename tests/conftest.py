@@ -23,6 +23,14 @@ def model(onto):
     return onto.model
 
 
+@pytest.fixture(scope="session")
+def extractor():
+    """The evidence step with the bundled ontology, policy and calibrated combiner."""
+    from evidence.extract import Extractor
+
+    return Extractor.create()
+
+
 @pytest.fixture()
 def ontology_copy(tmp_path) -> Path:
     """A writable copy of the bundled ontology files; returns the entry file."""

@@ -7,13 +7,6 @@ from evidence.language import detect
 from evidence.segment import segment
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    from evidence.extract import Extractor
-
-    return Extractor.create()
-
-
 def evidence_for(extractor, text: str, frameworks=("CO", "GW", "CC")) -> dict[str, list]:
     out: dict[str, list] = {}
     for ev in extractor.extract(text, frameworks).evidence:

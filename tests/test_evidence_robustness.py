@@ -6,13 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    from evidence.extract import Extractor
-
-    return Extractor.create()
-
-
 def check(extractor, text: str, frameworks=("CO", "GW")):
     note = extractor.extract(text, frameworks)
     for ev in note.evidence:
