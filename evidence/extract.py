@@ -14,7 +14,7 @@ from importlib import resources
 from dataclasses import dataclass, field
 
 from engine.policy import Policy, load_policy
-from evidence import lexical, semantic  # noqa: F401  (register the "lexical" and "semantic" backends)
+from evidence import classifier, lexical, semantic  # noqa: F401  (register the backends beyond "cue")
 from evidence.combine import Combiner
 from evidence.language import SUPPORTED
 from evidence.lexicon import lemmatizer
@@ -28,7 +28,7 @@ from evidence.units import Unit, units_of
 from ontology import Ontology, cache, load
 
 MAX_CHARS = 2_000_000
-DEFAULT_MATCHERS = ("cue", "lexical", "semantic")
+DEFAULT_MATCHERS = ("cue", "lexical", "semantic", "classifier")
 PUNCT = " \t\n,，;；:：、"
 
 
@@ -188,7 +188,7 @@ class Extractor:
 def _backend_code_digest() -> str:
     """A digest of the modules that build backends: a code change invalidates the disk cache."""
     folder = resources.files("evidence")
-    names = ("cues.py", "lexical.py", "semantic.py", "matchers.py", "tfidf.py", "units.py")
+    names = ("cues.py", "lexical.py", "semantic.py", "classifier.py", "matchers.py", "tfidf.py", "units.py")
     return hashlib.sha256(b"".join((folder / name).read_bytes() for name in names)).hexdigest()[:16]
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from evidence.matchers import NoteView, Signal, Signals, register
+from evidence.units import Unit
 from ontology import cache
 from ontology.model import Model
 
@@ -58,6 +59,16 @@ class EmbeddingCache:
         return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 512), dtype=np.float32)
 
 
+EMBEDDINGS = EmbeddingCache()  # one per process: the backends that read embeddings share what was embedded
+
+
+def embeddable_units(view: NoteView) -> list[Unit]:
+    """The units worth embedding: long enough, able to count (not the interviewer, another actor or a
+    hypothetical), and still undecided (``NoteView.open_units``)."""
+    return [u for u in view.units if (view.open_units is None or u.index in view.open_units)
+            and u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
+
+
 def negated(text: str) -> bool:
     return bool(NEGATION.search(_PSEUDO_ZH.sub("", text)))
 
@@ -81,6 +92,7 @@ class SemanticMatcher:
     """Similarity to the nearest example sentence of each indicator."""
 
     name = "semantic"
+    cache = EMBEDDINGS
 
     def __init__(self, model: Model, indicators: set[str]):
         codes, texts, vectors = example_bank(model)
@@ -90,14 +102,12 @@ class SemanticMatcher:
         self.code_index = np.array([column[codes[i]] for i in keep], dtype=np.int64)
         self.example_negated = np.array([negated(texts[i]) for i in keep], dtype=bool)
         self.vectors = vectors[keep] if keep else np.zeros((0, 512), dtype=np.float32)
-        self.cache = EmbeddingCache()
 
     def signals(self, view: NoteView) -> Signals:
         if not self.unique_codes:
             return {}
         text = view.structure.text
-        units = [u for u in view.units if (view.open_units is None or u.index in view.open_units)
-                 and u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
+        units = embeddable_units(view)
         if not units:
             return {}
         sims = self.cache.embed([text[u.start:u.end] for u in units]) @ self.vectors.T

@@ -6,11 +6,12 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from evidence.combine import Combiner
 from evidence.matchers import Signal
-from evidence.semantic import SemanticMatcher, encoder
+from evidence.semantic import EMBEDDINGS, encoder
 
 COMBINER = Combiner(bias=-5.0, weights={"cue": 2.0, "lexical": 3.0, "semantic": 2.0},
                     present={"cue": 3.0, "lexical": 0.0, "semantic": 0.5}, threshold=0.12, max_per_unit=2)
@@ -41,24 +42,34 @@ def test_a_later_backend_that_could_pass_alone_leaves_every_unit_open():
     assert COMBINER.undecided([], ["cue"])  # -5 + 5 ≥ cut
 
 
-def test_the_gate_changes_no_decision_and_embeds_fewer_units(extractor):
+# A combiner under which embeddings alone cannot make a match (as calibrated on the first development notes): the
+# gate then spares the semantic matcher the units the cheaper backends left without a chance.
+CUE_LED = Combiner(bias=-5.297, weights={"cue": 2.451, "lexical": 3.61, "semantic": 2.037},
+                   present={"cue": 2.676, "lexical": 1.239, "semantic": 0.427}, threshold=0.12, max_per_unit=2)
+
+
+@pytest.mark.parametrize("cue_led", [False, True])
+def test_the_gate_changes_no_decision(onto, extractor, cue_led):
     """Gated and ungated extraction of dev notes in three languages give the same evidence."""
+    from evidence.extract import Extractor
+
+    if cue_led:
+        extractor = Extractor(onto, extractor.policy, ("cue", "lexical", "semantic"), CUE_LED)
     lines = Path("corpora/dev.jsonl").read_text(encoding="utf-8").splitlines()
-    notes = [json.loads(line) for line in lines[::30]]
+    notes = [json.loads(line) for line in lines[:180:30]]
     assert {n["lang"] for n in notes} == {"ru", "zh", "en"}
     found, embedded = {}, {}
-    semantic = next(b for b in extractor.backends(("CO", "GW")) if isinstance(b, SemanticMatcher))
     for gated in (True, False):
-        found[gated] = []
+        found[gated], embedded[gated] = [], 0
         for note in notes:
-            semantic.cache.vectors.clear()
+            EMBEDDINGS.vectors.clear()
             view, _, _ = extractor.view(note["text"])
             signals = extractor.signals(view, ("CO", "GW"), gated=gated)
             found[gated].append({key for key, s in signals.items()
                                  if extractor.combiner.probability(s) >= extractor.combiner.threshold})
-            embedded[gated] = embedded.get(gated, 0) + len(semantic.cache.vectors)
+            embedded[gated] += len(EMBEDDINGS.vectors)
     assert found[True] == found[False] and any(found[True])
-    assert embedded[True] < embedded[False]
+    assert embedded[True] < embedded[False] if cue_led else embedded[True] <= embedded[False]
 
 
 def test_the_encoder_tokenizes_as_usem3s_own_tokenizer():
@@ -69,3 +80,18 @@ def test_the_encoder_tokenizes_as_usem3s_own_tokenizer():
                  "I rang her back two days later — the router worked 👍", "Ⅻ ﬁ Ǆ ｆｕｌｌ　ｗｉｄｔｈ", "!!! ..."]:
         assert encoder()._sp.encode(text, out_type=int, add_bos=True, add_eos=True) == \
             reference.encode(text, out_type=int, add_bos=True, add_eos=True)
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_the_classifier_fit_gives_softmax_weights_for_every_class(classes):
+    """Two classes come out of scikit-learn as one logit; as softmax weights there must be one row per class."""
+    from evidence.classifier import fit
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(classes, 8)) * 4
+    vectors = np.vstack([c + rng.normal(size=(20, 8)) for c in centres]).astype(np.float32)
+    labels = [f"X.{k}" for k in range(classes) for _ in range(20)]
+    names, coef, intercept = fit(vectors, labels)
+    assert names == [f"X.{k}" for k in range(classes)] and coef.shape == (classes, 8) and intercept.shape == (classes,)
+    predicted = [names[i] for i in np.argmax(centres @ coef.T + intercept, axis=1)]
+    assert predicted == names
