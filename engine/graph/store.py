@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Protocol
 import platformdirs
 import pyoxigraph as ox
 
-from engine.emit.rdf import result_iri
+from engine.emit.rdf import literal, result_iri
 from engine.graph.rdf import DCT_IDENTIFIER, ONTOLOGY_GRAPH, digest, digest_triple, forget, note_id, result_ntriples
 from ontology.loader import Ontology
 from ontology.vocab import CM, ITEM
@@ -122,7 +122,7 @@ def _ontology_ntriples(onto: Ontology) -> str:
     from ontology.export import merged_graph
 
     triples = merged_graph(onto).serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return triples + f'<{ONTOLOGY_GRAPH}> <{DCT_IDENTIFIER}> "{onto.content_hash}" .\n'
+    return triples + f"<{ONTOLOGY_GRAPH}> <{DCT_IDENTIFIER}> {literal(onto.content_hash)} .\n"
 
 
 def _prepare(chunk: list[Record], onto: Ontology, report: LoadReport, evidence: bool) -> dict[str, tuple[str, str]]:
