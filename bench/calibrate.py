@@ -2,37 +2,68 @@
 
 For every (unit, indicator) that some backend proposed in a clause that can count, the label is whether a gold
 quote of that indicator overlaps the unit. A logistic regression over the backends' scores gives the weights; the
-decision threshold is the one that maximises indicator micro-F1 of the whole engine on the same notes.
+decision threshold is the one that maximises indicator micro-F1 of the whole engine.
 
-Calibrate on notes whose wording the recognition data has not seen: the `tune-` part of dev.jsonl (the `dev-` part
-was read while the cue phrases and example sentences were written, and flatters the cues).
+The gold quotes of the development notes are also example sentences of the ontology, so the signals are measured
+by cross-fitting: the notes are split into folds, and each fold is scored by backends built from an ontology that
+has lost every example sentence found in that fold's notes. The weights thus learn what the signals are worth on
+wording the recognition data has not seen, and the F1 printed is an out-of-sample estimate.
 
-usage: python bench/calibrate.py [corpora/dev.jsonl] [--part tune-] [--write]
+usage: python bench/calibrate.py [corpora/dev.jsonl] [--part PREFIX] [--folds 5] [--write]
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from engine.assessor import Assessor
-from engine.corpus import read_corpus
+from engine.corpus import AnnotatedNote, read_corpus
 from engine.evaluation import metrics
 from evidence.combine import Combiner
 from evidence.extract import DEFAULT_MATCHERS
+from ontology import Ontology, load
 
 BACKENDS = DEFAULT_MATCHERS
 MATCHING = Path(__file__).resolve().parents[1] / "evidence" / "data" / "matching.toml"
+THRESHOLDS = (0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
+PER_UNIT = (1, 2, 3)
+_SPACE = re.compile(r"\s+")
 
 
-def candidates(assessor: Assessor, notes):
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def held_out(onto: Ontology, notes: list[AnnotatedNote]) -> Ontology:
+    """The ontology without the example sentences that occur in these notes (whitespace aside)."""
+    texts = "\x00".join(_flat(n.text) for n in notes)
+    indicators = {}
+    for code, ind in onto.model.indicators.items():
+        examples = {lang: tuple(s for s in sentences if _flat(s) not in texts) for lang, sentences in ind.examples.items()}
+        indicators[code] = dataclasses.replace(ind, examples=examples) if examples != dict(ind.examples) else ind
+    model = dataclasses.replace(onto.model, indicators=indicators)
+    digest = hashlib.sha256("\x00".join(sorted(n.id for n in notes)).encode()).hexdigest()
+    return dataclasses.replace(onto, model=model, files=onto.files + (("held-out", digest),))
+
+
+def folds(notes: list[AnnotatedNote], k: int) -> list[list[AnnotatedNote]]:
+    """k folds of whole notes, each with its share of every language."""
+    ordered = sorted(notes, key=lambda n: (n.lang, n.id))
+    return [ordered[i::k] for i in range(k)]
+
+
+def candidates(assessor: Assessor, notes: list[AnnotatedNote]) -> tuple[list[list[float]], list[bool]]:
     rows, labels = [], []
     extractor = assessor.extractor
     for note in notes:
         view, _, _ = extractor.view(note.text)
-        gold = {}
+        gold: dict[str, list[tuple[int, int]]] = {}
         for ev in note.evidence:
             start = note.text.find(ev.quote)
             gold.setdefault(ev.code, []).append((start, start + len(ev.quote)))
@@ -41,53 +72,68 @@ def candidates(assessor: Assessor, notes):
             if not any(view.clause_weight(c) > 0 for c in unit.clauses):
                 continue
             rows.append([signals[b].score if b in signals else 0.0 for b in BACKENDS] +
-                        [1.0 if b in signals else 0.0 for b in BACKENDS])
+                        [1.0 if b in signals else 0.0 for b in BACKENDS] +
+                        [1.0 if b in signals and signals[b].top else 0.0 for b in BACKENDS])
             labels.append(any(s < unit.end and unit.start < e for s, e in gold.get(code, [])))
-    return np.array(rows), np.array(labels)
+    return rows, labels
 
 
-def engine_f1(assessor: Assessor, notes) -> dict:
-    results = {n.id: assessor.assess(n.text, n.frameworks, note_id=n.id).to_json() for n in notes}
-    return metrics.prf(metrics.indicator_sets(n, results[n.id], False) for n in notes)
+def engine_f1(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiner: Combiner) -> dict:
+    pairs = []
+    for assessor, notes in splits:
+        assessor.extractor.combiner = combiner
+        pairs += [metrics.indicator_sets(n, assessor.assess(n.text, n.frameworks, note_id=n.id).to_json(), False)
+                  for n in notes]
+    return metrics.prf(pairs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=Path("corpora/dev.jsonl"))
-    parser.add_argument("--part", default="tune-", help="calibrate on the notes whose id starts with this")
+    parser.add_argument("--part", default="", help="calibrate on the notes whose id starts with this (default: all)")
+    parser.add_argument("--folds", type=int, default=5, help="cross-fitting folds (1: score with the full ontology)")
     parser.add_argument("--write", action="store_true", help="write evidence/data/matching.toml")
     args = parser.parse_args()
-    corpus, part = args.corpus, args.part
-    assessor = Assessor.create()
-    notes = [n for n in read_corpus(corpus, assessor.onto.model) if n.id.startswith(part)]
-    print(f"{len(notes)} notes of {corpus} whose id starts with {part!r}")
-    X, y = candidates(assessor, notes)
-    print(f"{len(y)} candidates, {int(y.sum())} positive")
-    model = LogisticRegression(C=1.0, max_iter=1000, class_weight=None).fit(X, y)
-    coef = model.coef_[0]
-    weights = dict(zip(BACKENDS, coef[:len(BACKENDS)].round(3)))
-    present = dict(zip(BACKENDS, coef[len(BACKENDS):].round(3)))
-    print("bias", round(float(model.intercept_[0]), 3), "weights", weights, "present", present)
+    onto = load()
+    notes = [n for n in read_corpus(args.corpus, onto.model) if n.id.startswith(args.part)]
+    print(f"{len(notes)} notes of {args.corpus} whose id starts with {args.part!r}, {args.folds} fold(s)")
+    splits = [(Assessor.create(held_out(onto, fold) if args.folds > 1 else onto), fold)
+              for fold in (folds(notes, args.folds) if args.folds > 1 else [notes])]
+    X: list[list[float]] = []
+    y: list[bool] = []
+    for assessor, fold in splits:
+        rows, labels = candidates(assessor, fold)
+        X += rows
+        y += labels
+    print(f"{len(y)} candidates, {sum(y)} positive")
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(X), np.array(y))
+    bias = round(float(model.intercept_[0]), 3)
+    weights = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][:len(BACKENDS)])}
+    present = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][len(BACKENDS):2 * len(BACKENDS)])}
+    top = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][2 * len(BACKENDS):])}
+    print("bias", bias, "weights", weights, "present", present, "top", top)
     best = None
-    for threshold in (0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3):
-        for per_unit in (1, 2, 3):
-            assessor.extractor.combiner = Combiner(float(model.intercept_[0]), {k: float(v) for k, v in weights.items()},
-                                                   {k: float(v) for k, v in present.items()}, threshold, per_unit)
-            scores = engine_f1(assessor, notes)
+    for threshold in THRESHOLDS:
+        for per_unit in PER_UNIT:
+            scores = engine_f1(splits, Combiner(bias, weights, present, threshold, per_unit, top))
             print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")
             if best is None or scores["f1"] > best[1]["f1"]:
                 best = ((threshold, per_unit), scores)
     print("best", best)
     if args.write:
+        (threshold, per_unit), _ = best
+        scope = f"whose id starts with {args.part!r}" if args.part else "(all of them)"
         text = ["# How the matchers' signals combine into a match (logistic model). Calibrated on the notes of",
-                f"# {corpus.name} whose id starts with {part!r}, by bench/calibrate.py --write; edit by hand at your own risk.",
+                f"# {args.corpus.name} {scope}, cross-fitted in {args.folds} fold(s), by bench/calibrate.py --write;",
+                "# edit by hand at your own risk.",
                 "",
-                "[combine]", f"bias = {float(model.intercept_[0]):.3f}", f"threshold = {best[0][0]}",
-                f"max_per_unit = {best[0][1]}", "",
+                "[combine]", f"bias = {bias}", f"threshold = {threshold}", f"max_per_unit = {per_unit}", "",
                 "[combine.weights]      # weight of each backend's score"]
         text += [f"{k} = {v}" for k, v in weights.items()]
         text += ["", "[combine.present]      # weight of a backend having proposed the indicator at all"]
         text += [f"{k} = {v}" for k, v in present.items()]
+        text += ["", "[combine.top]          # weight of being the backend's first choice for the unit"]
+        text += [f"{k} = {v}" for k, v in top.items()]
         MATCHING.write_text("\n".join(text) + "\n", encoding="utf-8")
         print("wrote", MATCHING)
 

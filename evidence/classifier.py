@@ -65,8 +65,8 @@ class ClassifierMatcher:
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         out: Signals = {}
         for unit, row in zip(units, probabilities):
-            for col in np.argsort(row)[::-1][:TOP]:
+            for rank, col in enumerate(np.argsort(row)[::-1][:TOP]):
                 if row[col] >= MIN_PROBABILITY:
-                    out[(unit.index, self.classes[col])] = Signal(float(row[col]))
+                    out[(unit.index, self.classes[col])] = Signal(float(row[col]), top=rank == 0)
         return out
 

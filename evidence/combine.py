@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Iterable
 from importlib import resources
 
@@ -19,6 +20,7 @@ class Combiner:
     present: dict[str, float]   # per backend: weight of having proposed the indicator at all
     threshold: float
     max_per_unit: int = 3       # a unit evidences at most this many indicators (the most probable ones)
+    top: dict[str, float] = field(default_factory=dict)  # per backend: weight of the indicator being its first choice
 
     @classmethod
     def load(cls) -> "Combiner":
@@ -26,12 +28,14 @@ class Combiner:
         config = data["combine"]
         return cls(float(config["bias"]), {k: float(v) for k, v in config["weights"].items()},
                    {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]),
-                   int(config.get("max_per_unit", 3)))
+                   int(config.get("max_per_unit", 3)), {k: float(v) for k, v in config.get("top", {}).items()})
 
     def logit(self, signals: dict[str, Signal]) -> float:
         z = self.bias
         for name, signal in signals.items():
             z += self.weights.get(name, 0.0) * signal.score + self.present.get(name, 0.0)
+            if signal.top:
+                z += self.top.get(name, 0.0)
         return z
 
     def probability(self, signals: dict[str, Signal]) -> float:
@@ -41,23 +45,36 @@ class Combiner:
         """The least and the most that signals of these backends (scores in [0, 1], or none) can add to a logit."""
         low = high = 0.0
         for name in backends:
-            weight, present = self.weights.get(name, 0.0), self.present.get(name, 0.0)
-            low += min(0.0, present, present + weight)
-            high += max(0.0, present, present + weight)
+            weight, present, top = self.weights.get(name, 0.0), self.present.get(name, 0.0), self.top.get(name, 0.0)
+            ends = (present, present + weight, present + top, present + weight + top)
+            low += min(0.0, *ends)
+            high += max(0.0, *ends)
         return low, high
 
-    def undecided(self, candidates: Iterable[dict[str, Signal]], later: Iterable[str]) -> bool:
+    def kept(self, accepted: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
+        """Of a unit's accepted candidates (probability, indicator, competency), the ones it evidences: the most
+        probable one of each competency (policy v1: within one competency a clause evidences one indicator), and at
+        most ``max_per_unit`` in all."""
+        kept: list[tuple[float, str, str]] = []
+        for candidate in sorted(accepted, key=lambda a: (-a[0], a[1])):
+            if len(kept) < self.max_per_unit and all(candidate[2] != k[2] for k in kept):
+                kept.append(candidate)
+        return kept
+
+    def undecided(self, candidates: Iterable[tuple[str, dict[str, Signal]]], later: Iterable[str]) -> bool:
         """Whether signals still to come from the ``later`` backends could change what a unit evidences, given the
-        signals its candidate indicators have so far: a costly backend need not look at a unit where they cannot."""
+        signals its candidate indicators (competency, signals) have so far: a costly backend need not look at a unit
+        where they cannot."""
         low, high = self.reach(later)
         cut = math.log(self.threshold / (1.0 - self.threshold))
         if self.bias + high >= cut:  # the later backends alone could propose a new match
             return True
-        certain = 0
-        for signals in candidates:
+        certain: Counter[str] = Counter()
+        for competency, signals in candidates:
             z = self.logit(signals)
             if z + low >= cut:
-                certain += 1
+                certain[competency] += 1
             elif z + high >= cut:
                 return True  # accepted or not depending on what comes
-        return certain > self.max_per_unit  # which of them are kept depends on what comes
+        # which of them are kept depends on what comes
+        return len(certain) > self.max_per_unit or any(n > 1 for n in certain.values())

@@ -120,9 +120,9 @@ class Extractor:
         for position, backend in enumerate(backends):
             if gated and position:
                 later = [b.name for b in backends[position:]]
-                by_unit: dict[int, list[dict[str, Signal]]] = defaultdict(list)
-                for (unit, _), signals in grouped.items():
-                    by_unit[unit].append(signals)
+                by_unit: dict[int, list[tuple[str, dict[str, Signal]]]] = defaultdict(list)
+                for (unit, code), signals in grouped.items():
+                    by_unit[unit].append((self._competency(code), signals))
                 view.open_units = {u.index for u in view.units if self.combiner.undecided(by_unit[u.index], later)}
             for key, signal in backend.signals(view).items():
                 grouped[key][backend.name] = signal
@@ -133,16 +133,17 @@ class Extractor:
             raise ValueError(f"note of {len(text):,} characters is over the {MAX_CHARS:,} limit")
         view, qualifier, notices = self.view(text)
         language, counts = note_language(view.structure)
-        accepted: dict[int, list[tuple[float, str, dict[str, Signal]]]] = defaultdict(list)
-        for (unit_index, code), signals in self.signals(view, tuple(frameworks)).items():
-            probability = self.combiner.probability(signals)
+        signals = self.signals(view, tuple(frameworks))
+        accepted: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
+        for (unit_index, code), unit_signals in signals.items():
+            probability = self.combiner.probability(unit_signals)
             if probability >= self.combiner.threshold:
-                accepted[unit_index].append((probability, code, signals))
+                accepted[unit_index].append((probability, code, self._competency(code)))
         evidence = []
         for unit_index in sorted(accepted):
-            best = sorted(accepted[unit_index], key=lambda a: (-a[0], a[1]))[:self.combiner.max_per_unit]
-            for probability, code, signals in sorted(best, key=lambda a: a[1]):
-                evidence.append(self._record(text, view, qualifier, view.units[unit_index], code, signals, probability))
+            for probability, code, _ in sorted(self.combiner.kept(accepted[unit_index]), key=lambda a: a[1]):
+                evidence.append(self._record(text, view, qualifier, view.units[unit_index], code,
+                                             signals[(unit_index, code)], probability))
         return ExtractedNote(text, view.structure, evidence, language, counts, notices)
 
     @staticmethod
@@ -176,6 +177,12 @@ class Extractor:
                         end=end, lang=clause.lang, event=clause.event, clause=clause.index,
                         matchers=tuple(sorted(signals)), score=round(probability, 4), qualifiers=tuple(qualifiers),
                         weight=self.policy.weight(qualifiers), reasons=tuple(reasons))
+
+    @functools.lru_cache(maxsize=None)
+    def _competency(self, code: str) -> str:
+        """What a clause evidences one indicator of: the competency, or the checklist's section."""
+        indicator = self.onto.model.indicators[code]
+        return indicator.competency or indicator.section or code
 
     @functools.lru_cache(maxsize=None)
     def _abstention(self, code: str) -> bool:

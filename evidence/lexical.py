@@ -50,7 +50,7 @@ class LexicalMatcher:
                 continue
             sims = (vectorizer.transform([text[u.start:u.end] for u in units]) @ matrix).toarray()
             for unit, row in zip(units, sims):
-                for column in np.argsort(row)[::-1][:TOP]:
+                for rank, column in enumerate(np.argsort(row)[::-1][:TOP]):
                     if row[column] >= MIN_SCORE:
-                        out[(unit.index, self.codes[column])] = Signal(float(row[column]))
+                        out[(unit.index, self.codes[column])] = Signal(float(row[column]), top=rank == 0)
         return out

@@ -25,6 +25,7 @@ class Signal:
     anchor: int | None = None       # the behaviour's head word (negation scope is measured to it)
     anchor_clause: int | None = None
     negation_required: bool = False  # the matched phrase is itself an abstention ("did not argue")
+    top: bool = False                # the backend's first choice for the unit
 
 
 Signals = dict[tuple[int, str], Signal]

@@ -52,7 +52,7 @@ class Qualifier:
     # -- the note as a whole --------------------------------------------------------------------------------------
     def _third_person_note(self) -> bool:
         """An assessor's third-person note ("the candidate…", "кандидат…", "候选人…") rather than first person."""
-        third = first = 0
+        third = first = pronouns = 0
         for clause in self.structure.clauses:
             if clause.speaker == "interviewer" or clause.lang not in ("ru", "en", "zh"):
                 continue
@@ -60,7 +60,11 @@ class Qualifier:
             hay = self._haystack(clause.lang)
             third += len(trig.find("third_person_note", hay, clause.start, clause.end))
             first += len(trig.find("subject_I", hay, clause.start, clause.end))
-        return third > 0 and third >= first / 3
+            pronouns += len(trig.find("pronoun_3sg", hay, clause.start, clause.end))
+        if third:
+            return third >= first / 3
+        # a note that names the candidate ("Ms Ferreira… she pulled the logs…") and never says "I"
+        return pronouns >= 2 and first * 4 <= pronouns
 
     def _haystack(self, lang: str) -> str:
         """Chinese triggers match the text as is; the others match its lowercase (same offsets)."""
@@ -83,7 +87,7 @@ class Qualifier:
         reasons: list[str] = []
         actor = self._actor(clause, trig, hay)
         reported = self._reported(clause, trig, hay, actor)
-        reality = self._reality(clause, trig, hay, reasons, quoted_own=reported is False and self._quoted(clause))
+        reality = self._reality(clause, trig, hay, reasons)
         if actor == "we":
             reasons.append("'we': a shared action counts half")
         elif actor == "other":
@@ -114,10 +118,16 @@ class Qualifier:
         if multiword_we and any(f[2] == "I" for f in found):
             return "we"  # "я с коллегой", "me and Anna", "我和同事"
         found.sort()
+        if found[0][2] == "other" and not trig.find("speech_verbs", hay, clause.start, clause.end):
+            # "After the residents' survey… I sat down with each team": an opening phrase names another person,
+            # the first person is the subject (unless the other person is saying something about them)
+            narrator = [f for f in found if f[2] in ("I", "we") and not self._object_position(clause, f[0])]
+            if narrator:
+                return narrator[0][2]
         return found[0][2]
 
     def _object_position(self, clause: Clause, start: int) -> bool:
-        """A Chinese person after a preposition or a verb of telling is an object: 跟他讲, 给客户打电话, 问业主."""
+        """A Chinese person after a preposition or a verb of telling is an object: 跟他讲, 给客户打电话, 问业主, 让我."""
         return clause.lang == "zh" and start > clause.start and self.text[start - 1] in ZH_OBJECT_MARKERS
 
     def _head_end(self, clause: Clause) -> int:
@@ -179,10 +189,10 @@ class Qualifier:
                 return True
         return False
 
-    def _reality(self, clause: Clause, trig: Triggers, hay: str, reasons: list[str], quoted_own: bool) -> str:
+    def _reality(self, clause: Clause, trig: Triggers, hay: str, reasons: list[str]) -> str:
         hypo = _outside(trig.spans("hypothetical", hay, clause.start, clause.end),
                         trig.spans("pseudo_hypothetical", hay, clause.start, clause.end))
-        if hypo and not quoted_own:
+        if hypo:
             word = self.text[hypo[0][0]:hypo[0][1]]
             reasons.append(f"hypothetical, future or intended ('{word}'): counts 0")
             return "hypothetical"

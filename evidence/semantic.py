@@ -124,7 +124,7 @@ class SemanticMatcher:
             row = np.where(self.example_negated == negated(text[unit.start:unit.end]), row, row - 0.15)
             best = np.full(len(self.unique_codes), -1.0, dtype=np.float32)
             np.maximum.at(best, self.code_index, row)
-            for col in np.argsort(best)[::-1][:TOP]:
+            for rank, col in enumerate(np.argsort(best)[::-1][:TOP]):
                 if best[col] >= MIN_SCORE:
-                    out[(unit.index, self.unique_codes[col])] = Signal(float(best[col]))
+                    out[(unit.index, self.unique_codes[col])] = Signal(float(best[col]), top=rank == 0)
         return out

@@ -118,3 +118,37 @@ def test_lemma_component_gives_all_candidate_lemmas():
     assert "клиентка" in doc[0]._.lemmas and "перезвонить" in doc[1]._.lemmas
     zh = blank("zh")("我给业主回了电话")
     assert [t.text for t in zh][:2] == ["我", "给"]
+
+
+def quality_at(extractor, text: str, phrase: str):
+    """The qualification of the clause that holds ``phrase``, and whether the note reads as a third-person note."""
+    view, qualifier, _ = extractor.view(text)
+    position = text.index(phrase)
+    clause = next(c for c in view.structure.clauses if c.start <= position < c.end)
+    return qualifier.quality(clause), qualifier.third_person
+
+
+def test_a_note_that_names_the_candidate_and_never_says_i_is_a_third_person_note(extractor):
+    text = ("Ms Ferreira, regional front-office director. In 2023 she pulled the complaint logs from all eleven hotels. "
+            "She then changed the overbooking limit and put a second person on nights.")
+    quality, third_person = quality_at(extractor, text, "she pulled")
+    assert third_person and quality.actor == "candidate"
+    first_person = "The customer was furious. She shouted at the desk. I listened, and I called her back the next day."
+    quality, third_person = quality_at(extractor, first_person, "She shouted")
+    assert not third_person and quality.actor == "other"
+
+
+def test_an_opening_phrase_that_names_another_person_leaves_the_narrator_the_subject(extractor):
+    quality, _ = quality_at(extractor, "After each resident survey I sat down with each building's team.", "I sat")
+    assert quality.actor == "I"
+    quality, _ = quality_at(extractor, "业主投诉以后我马上上门查看了漏水的位置。", "我马上")
+    assert quality.actor == "I"
+    quality, _ = quality_at(extractor, "The manager told everyone I was late.", "manager")
+    assert quality.actor == "other"  # someone else speaking about the narrator
+
+
+def test_a_hypothetical_in_the_candidates_own_quoted_words_counts_zero(extractor):
+    text = ('Asked for a real case, she described what she "would do" with a claim: "I\'d ask about the kids first, '
+            'then I\'d book the loss adjuster, and I\'d call them back a week later."')
+    quality, _ = quality_at(extractor, text, "book the loss adjuster")
+    assert quality.reality == "hypothetical"

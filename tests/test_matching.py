@@ -25,16 +25,28 @@ def test_reach_is_what_a_backends_signal_can_add_to_the_logit():
     assert negative.reach(["x"]) == (-0.5, 0.5)
 
 
+def test_a_backends_first_choice_adds_its_top_weight_and_the_reach_counts_it():
+    ranked = Combiner(0.0, {"x": 1.0}, {"x": 0.5}, 0.5, top={"x": 2.0})
+    assert ranked.logit({"x": Signal(0.5, top=True)}) - ranked.logit({"x": Signal(0.5)}) == 2.0
+    assert ranked.reach(["x"]) == (0.0, 3.5)
+
+
 @pytest.mark.parametrize("candidates,undecided", [
     ([], False),                                                   # nothing proposed: semantic alone cannot pass
-    ([{"lexical": Signal(0.05)}], False),                          # -4.85 + 2.5 < cut: rejected whatever comes
-    ([{"lexical": Signal(0.3)}], True),                            # -4.1 + 2.5 ≥ cut: depends on the semantic score
-    ([{"cue": Signal(1.0)}], False),                               # 0.0 ≥ cut: accepted whatever comes
-    ([{"cue": Signal(1.0)}, {"cue": Signal(0.9)}], False),         # two certain, two may be kept
-    ([{"cue": Signal(1.0)}, {"cue": Signal(0.9)}, {"cue": Signal(0.8)}], True),  # which two: the ranking may change
+    ([("A", {"lexical": Signal(0.05)})], False),                   # -4.85 + 2.5 < cut: rejected whatever comes
+    ([("A", {"lexical": Signal(0.3)})], True),                     # -4.1 + 2.5 ≥ cut: depends on the semantic score
+    ([("A", {"cue": Signal(1.0)})], False),                        # 0.0 ≥ cut: accepted whatever comes
+    ([("A", {"cue": Signal(1.0)}), ("B", {"cue": Signal(0.9)})], False),  # two certain, two may be kept
+    ([("A", {"cue": Signal(1.0)}), ("A", {"cue": Signal(0.9)})], True),   # one per competency: which one may change
+    ([("A", {"cue": Signal(1.0)}), ("B", {"cue": Signal(0.9)}), ("C", {"cue": Signal(0.8)})], True),  # which two
 ])
 def test_a_unit_is_undecided_only_when_later_signals_could_change_what_it_evidences(candidates, undecided):
     assert COMBINER.undecided(candidates, ["semantic"]) is undecided
+
+
+def test_a_unit_evidences_the_most_probable_indicator_of_each_competency_up_to_the_cap():
+    accepted = [(0.5, "CO.L1.1", "CO"), (0.9, "CO.L2.1", "CO"), (0.4, "GW.RR.Sb.1", "GW.RR"), (0.3, "CC.FQ.1", "CC.FQ")]
+    assert COMBINER.kept(accepted) == [(0.9, "CO.L2.1", "CO"), (0.4, "GW.RR.Sb.1", "GW.RR")]
 
 
 def test_a_later_backend_that_could_pass_alone_leaves_every_unit_open():
