@@ -80,7 +80,8 @@ def test_we_clause_is_half_and_reason_travels(extractor):
 
 
 def test_interviewer_turn_is_never_evidence(extractor):
-    text = "Interviewer: Did you call the customer back two days later to check the tariff worked?\nCandidate: No, I forgot."
+    text = ("Interviewer: So you called the customer back two days later to check that the new tariff worked for her?\n"
+            "Candidate: No, I forgot.")
     found = evidence_for(extractor, text)
     asked = [e for evs in found.values() for e in evs if e.end <= text.index("\n")]
     assert asked and all(e.weight == 0 and "interviewer" in e.qualifiers for e in asked)
