@@ -33,6 +33,7 @@ BACKENDS = DEFAULT_MATCHERS
 MATCHING = Path(__file__).resolve().parents[1] / "evidence" / "data" / "matching.toml"
 THRESHOLDS = (0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 PER_UNIT = (1, 2, 3)
+LANGUAGES = ("ru", "zh")  # offsets from the bias, which is English's
 _SPACE = re.compile(r"\s+")
 
 
@@ -73,7 +74,8 @@ def candidates(assessor: Assessor, notes: list[AnnotatedNote]) -> tuple[list[lis
                 continue
             rows.append([signals[b].score if b in signals else 0.0 for b in BACKENDS] +
                         [1.0 if b in signals else 0.0 for b in BACKENDS] +
-                        [1.0 if b in signals and signals[b].top else 0.0 for b in BACKENDS])
+                        [1.0 if b in signals and signals[b].top else 0.0 for b in BACKENDS] +
+                        [1.0 if unit.lang == lang else 0.0 for lang in LANGUAGES])
             labels.append(any(s < unit.end and unit.start < e for s, e in gold.get(code, [])))
     return rows, labels
 
@@ -110,12 +112,13 @@ def main() -> None:
     bias = round(float(model.intercept_[0]), 3)
     weights = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][:len(BACKENDS)])}
     present = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][len(BACKENDS):2 * len(BACKENDS)])}
-    top = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][2 * len(BACKENDS):])}
-    print("bias", bias, "weights", weights, "present", present, "top", top)
+    top = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][2 * len(BACKENDS):3 * len(BACKENDS)])}
+    language = {lang: round(float(w), 3) for lang, w in zip(LANGUAGES, model.coef_[0][3 * len(BACKENDS):])}
+    print("bias", bias, "weights", weights, "present", present, "top", top, "language", language)
     best = None
     for threshold in THRESHOLDS:
         for per_unit in PER_UNIT:
-            scores = engine_f1(splits, Combiner(bias, weights, present, threshold, per_unit, top))
+            scores = engine_f1(splits, Combiner(bias, weights, present, threshold, per_unit, top, language))
             print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")
             if best is None or scores["f1"] > best[1]["f1"]:
                 best = ((threshold, per_unit), scores)
@@ -134,6 +137,8 @@ def main() -> None:
         text += [f"{k} = {v}" for k, v in present.items()]
         text += ["", "[combine.top]          # weight of being the backend's first choice for the unit"]
         text += [f"{k} = {v}" for k, v in top.items()]
+        text += ["", "[combine.language]     # added to the bias for a unit in this language"]
+        text += [f"{k} = {v}" for k, v in language.items()]
         MATCHING.write_text("\n".join(text) + "\n", encoding="utf-8")
         print("wrote", MATCHING)
 

@@ -21,6 +21,7 @@ class Combiner:
     threshold: float
     max_per_unit: int = 3       # a unit evidences at most this many indicators (the most probable ones)
     top: dict[str, float] = field(default_factory=dict)  # per backend: weight of the indicator being its first choice
+    language: dict[str, float] = field(default_factory=dict)  # per language of the unit: added to the bias
 
     @classmethod
     def load(cls) -> "Combiner":
@@ -28,18 +29,19 @@ class Combiner:
         config = data["combine"]
         return cls(float(config["bias"]), {k: float(v) for k, v in config["weights"].items()},
                    {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]),
-                   int(config.get("max_per_unit", 3)), {k: float(v) for k, v in config.get("top", {}).items()})
+                   int(config.get("max_per_unit", 3)), {k: float(v) for k, v in config.get("top", {}).items()},
+                   {k: float(v) for k, v in config.get("language", {}).items()})
 
-    def logit(self, signals: dict[str, Signal]) -> float:
-        z = self.bias
+    def logit(self, signals: dict[str, Signal], lang: str | None = None) -> float:
+        z = self.bias + self.language.get(lang, 0.0)
         for name, signal in signals.items():
             z += self.weights.get(name, 0.0) * signal.score + self.present.get(name, 0.0)
             if signal.top:
                 z += self.top.get(name, 0.0)
         return z
 
-    def probability(self, signals: dict[str, Signal]) -> float:
-        return 1.0 / (1.0 + math.exp(-self.logit(signals)))
+    def probability(self, signals: dict[str, Signal], lang: str | None = None) -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(signals, lang)))
 
     def reach(self, backends: Iterable[str]) -> tuple[float, float]:
         """The least and the most that signals of these backends (scores in [0, 1], or none) can add to a logit."""
@@ -61,17 +63,18 @@ class Combiner:
                 kept.append(candidate)
         return kept
 
-    def undecided(self, candidates: Iterable[tuple[str, dict[str, Signal]]], later: Iterable[str]) -> bool:
+    def undecided(self, candidates: Iterable[tuple[str, dict[str, Signal]]], later: Iterable[str],
+                  lang: str | None = None) -> bool:
         """Whether signals still to come from the ``later`` backends could change what a unit evidences, given the
         signals its candidate indicators (competency, signals) have so far: a costly backend need not look at a unit
         where they cannot."""
         low, high = self.reach(later)
         cut = math.log(self.threshold / (1.0 - self.threshold))
-        if self.bias + high >= cut:  # the later backends alone could propose a new match
+        if self.bias + self.language.get(lang, 0.0) + high >= cut:  # the later backends alone could propose a match
             return True
         certain: Counter[str] = Counter()
         for competency, signals in candidates:
-            z = self.logit(signals)
+            z = self.logit(signals, lang)
             if z + low >= cut:
                 certain[competency] += 1
             elif z + high >= cut:

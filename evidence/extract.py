@@ -123,7 +123,8 @@ class Extractor:
                 by_unit: dict[int, list[tuple[str, dict[str, Signal]]]] = defaultdict(list)
                 for (unit, code), signals in grouped.items():
                     by_unit[unit].append((self._competency(code), signals))
-                view.open_units = {u.index for u in view.units if self.combiner.undecided(by_unit[u.index], later)}
+                view.open_units = {u.index for u in view.units
+                                   if self.combiner.undecided(by_unit[u.index], later, u.lang)}
             for key, signal in backend.signals(view).items():
                 grouped[key][backend.name] = signal
         return grouped
@@ -136,7 +137,7 @@ class Extractor:
         signals = self.signals(view, tuple(frameworks))
         accepted: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
         for (unit_index, code), unit_signals in signals.items():
-            probability = self.combiner.probability(unit_signals)
+            probability = self.combiner.probability(unit_signals, view.units[unit_index].lang)
             if probability >= self.combiner.threshold:
                 accepted[unit_index].append((probability, code, self._competency(code)))
         evidence = []

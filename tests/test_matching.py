@@ -31,6 +31,13 @@ def test_a_backends_first_choice_adds_its_top_weight_and_the_reach_counts_it():
     assert ranked.reach(["x"]) == (0.0, 3.5)
 
 
+def test_a_units_language_shifts_the_bias_and_the_gate_knows_it():
+    by_language = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5, language={"zh": 4.5})
+    assert by_language.logit({"x": Signal(1.0)}, "zh") - by_language.logit({"x": Signal(1.0)}, "en") == 4.5
+    assert by_language.undecided([], ["x"], "zh")      # -0.5 + 1 ≥ 0: the backend alone could make a match in zh
+    assert not by_language.undecided([], ["x"], "en")  # -5 + 1 < 0: not in English
+
+
 @pytest.mark.parametrize("candidates,undecided", [
     ([], False),                                                   # nothing proposed: semantic alone cannot pass
     ([("A", {"lexical": Signal(0.05)})], False),                   # -4.85 + 2.5 < cut: rejected whatever comes
