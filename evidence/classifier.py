@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from evidence.matchers import NoteView, Signal, Signals, register
+from evidence.matchers import NoteView, Signals, first_choices, register
 from evidence.semantic import EMBEDDINGS, embeddable_units, example_bank
 from ontology import cache
 from ontology.model import Model
@@ -65,8 +65,7 @@ class ClassifierMatcher:
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         out: Signals = {}
         for unit, row in zip(units, probabilities):
-            for rank, col in enumerate(np.argsort(row)[::-1][:TOP]):
-                if row[col] >= MIN_PROBABILITY:
-                    out[(unit.index, self.classes[col])] = Signal(float(row[col]), top=rank == 0)
+            for code, signal in first_choices(row, self.classes, TOP, MIN_PROBABILITY):
+                out[(unit.index, code)] = signal
         return out
 

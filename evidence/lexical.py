@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 from evidence.language import SUPPORTED, detect
-from evidence.matchers import NoteView, Signal, Signals, register
+from evidence.matchers import NoteView, Signals, first_choices, register
 from evidence.tfidf import CharNgramTfidf
 from ontology.model import Indicator, Model
 
@@ -50,7 +50,6 @@ class LexicalMatcher:
                 continue
             sims = (vectorizer.transform([text[u.start:u.end] for u in units]) @ matrix).toarray()
             for unit, row in zip(units, sims):
-                for rank, column in enumerate(np.argsort(row)[::-1][:TOP]):
-                    if row[column] >= MIN_SCORE:
-                        out[(unit.index, self.codes[column])] = Signal(float(row[column]), top=rank == 0)
+                for code, signal in first_choices(row, self.codes, TOP, MIN_SCORE):
+                    out[(unit.index, code)] = signal
         return out

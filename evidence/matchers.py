@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+import numpy as np
+
 from evidence.cues import MAX_CLAUSES, CueIndex, compile_cues
 from evidence.segment import NoteStructure
 from evidence.units import Unit
@@ -29,6 +31,13 @@ class Signal:
 
 
 Signals = dict[tuple[int, str], Signal]
+
+
+def first_choices(scores: np.ndarray, names: list[str], top: int, minimum: float) -> list[tuple[str, Signal]]:
+    """A unit's ``top`` best-scoring indicators that reach ``minimum``, the best marked as the backend's first choice:
+    how every scoring backend (lexical, semantic, classifier) turns one row of scores into signals."""
+    ranked = np.argsort(scores)[::-1][:top]
+    return [(names[i], Signal(float(scores[i]), top=rank == 0)) for rank, i in enumerate(ranked) if scores[i] >= minimum]
 
 
 @dataclass

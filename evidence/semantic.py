@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evidence.matchers import NoteView, Signal, Signals, register
+from evidence.matchers import NoteView, Signals, first_choices, register
 from evidence.units import Unit
 from ontology import cache
 from ontology.model import Model
@@ -124,7 +124,6 @@ class SemanticMatcher:
             row = np.where(self.example_negated == negated(text[unit.start:unit.end]), row, row - 0.15)
             best = np.full(len(self.unique_codes), -1.0, dtype=np.float32)
             np.maximum.at(best, self.code_index, row)
-            for rank, col in enumerate(np.argsort(best)[::-1][:TOP]):
-                if best[col] >= MIN_SCORE:
-                    out[(unit.index, self.unique_codes[col])] = Signal(float(best[col]), top=rank == 0)
+            for code, signal in first_choices(best, self.unique_codes, TOP, MIN_SCORE):
+                out[(unit.index, code)] = signal
         return out
