@@ -21,6 +21,9 @@ _WORD = re.compile(r"[\w'’-]+")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
 ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带"
+# the 是…的 focus construction names who did it: 评选是中心经理搞的 "the contest was the manager's doing"
+_ZH_CLEFT = re.compile(r"是([^，。！？；、,.!?;]{1,12}?)(?:亲自|自己|一手|带头)?"
+                       r"(?:做|搞|弄|定|写|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,10 @@ class Qualifier:
         return words[HEAD_WORDS - 1].end() if len(words) >= HEAD_WORDS else clause.end
 
     def _actor(self, clause: Clause, trig: Triggers, hay: str) -> str:
-        subject = self._subject(clause, trig, hay)
+        if trig.find("someone_elses", hay, clause.start, clause.end):
+            return "other"  # "the survey was there before me", "не моя идея"
+        subject = self._cleft_agent(clause, trig) if clause.lang == "zh" else None
+        subject = subject or self._subject(clause, trig, hay)
         if subject is None and clause.lang == "ru":
             subject = self._russian_verb_subject(clause)
         if subject is None:
@@ -146,6 +152,20 @@ class Qualifier:
         if subject == "I" and self.third_person:
             return "candidate" if clause.speaker != "candidate" else "I"
         return subject
+
+    def _cleft_agent(self, clause: Clause, trig: Triggers) -> str | None:
+        """The agent a Chinese 是…的 construction names, whoever the clause's topic is."""
+        match = _ZH_CLEFT.search(self.text, clause.start, clause.end)
+        if match is None:
+            return None
+        agent = match.group(1)
+        if trig.find("subject_we", agent):
+            return "we"
+        if trig.find("subject_I", agent):
+            return "candidate" if self.third_person else "I"
+        if trig.find("subject_candidate", agent) or (self.third_person and trig.find("pronoun_3sg", agent)):
+            return "candidate"
+        return "other"
 
     def _russian_verb_subject(self, clause: Clause) -> str | None:
         """Russian drops the pronoun: the first finite verb's person and number tell who acted."""
@@ -172,7 +192,8 @@ class Qualifier:
 
     def _quoted(self, clause: Clause) -> bool:
         sentence = self.structure.sentences[clause.sentence]
-        before = self.text[sentence.start:clause.start]
+        start = clause.start + (self.text[clause.start:clause.start + 1] in QUOTE_OPEN)  # a clause opening a quote
+        before = self.text[sentence.start:start]
         opens = sum(before.count(q) for q in "«“„「『")
         closes = sum(before.count(q) for q in "»”」』")
         straight = before.count('"')
@@ -187,6 +208,8 @@ class Qualifier:
             first = self.structure.clauses[sentence.clauses[0]]
             if first.index != clause.index and self.quality(first).actor in ("other",):
                 return True
+            if trig.find("quote_sources", hay, sentence.start, clause.start):
+                return True  # "quoted the rule: «…»": the rule's words
         return False
 
     def _reality(self, clause: Clause, trig: Triggers, hay: str, reasons: list[str]) -> str:

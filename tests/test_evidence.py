@@ -153,3 +153,45 @@ def test_a_hypothetical_in_the_candidates_own_quoted_words_counts_zero(extractor
             'then I\'d book the loss adjuster, and I\'d call them back a week later."')
     quality, _ = quality_at(extractor, text, "book the loss adjuster")
     assert quality.reality == "hypothetical"
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("The candidate is a shift lead. Her colleague was out, and the phone on the next desk rang.", "Her colleague"),
+    ("候选人是客服主管。她的同事先接了电话。", "她的同事"),
+    ("I run the contact centre. Average handling time and first-contact resolution were there before me.",
+     "Average handling"),
+    ("Я руковожу отделом. Опрос клиентов проводили до меня, анкету писал маркетинг.", "Опрос клиентов"),
+    ("候选人负责前台。会员积分卡是她入职前就有的。", "会员积分卡"),
+])
+def test_what_someone_else_did_or_was_there_before_the_candidate_is_another_actors(extractor, text, phrase):
+    quality, _ = quality_at(extractor, text, phrase)
+    assert quality.actor == "other"
+
+
+@pytest.mark.parametrize("text,phrase,actor", [
+    ("候选人在物业中心工作。月度之星评选是中心经理搞的。", "月度之星", "other"),
+    ("候选人在物业中心工作。客户满意度调查是外部咨询公司做的。", "客户满意度", "other"),
+    ("候选人在物业中心工作。这个回访方案是她一手设计的。", "这个回访方案", "candidate"),
+    ("我在物业中心工作。这个回访方案是我自己设计的。", "这个回访方案", "I"),
+])
+def test_a_chinese_shi_de_construction_names_who_did_it(extractor, text, phrase, actor):
+    quality, _ = quality_at(extractor, text, phrase)
+    assert quality.actor == actor
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("Me and the account assistant kept in touch with him through the year.", "kept in touch"),
+    ("The candidate runs the desk. She and the deputy reviewed the complaint log every week.", "reviewed"),
+])
+def test_a_coordinated_subject_is_we(extractor, text, phrase):
+    quality, _ = quality_at(extractor, text, phrase)
+    assert quality.actor == "we"
+
+
+def test_a_quoted_rule_is_its_words_not_the_candidates(extractor):
+    text = "На вопрос о стандартах процитировал внутреннее правило: «администратор закрывает жалобу за 15 минут»."
+    quality, _ = quality_at(extractor, text, "администратор закрывает")
+    assert quality.reported
+    own = "Я сказала ей: «Я сама перезвоню вам завтра утром»."
+    quality, _ = quality_at(extractor, own, "Я сама перезвоню")
+    assert not quality.reported
