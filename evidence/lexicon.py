@@ -11,6 +11,9 @@ import functools
 from dataclasses import dataclass
 
 
+MIN_VERB_SCORE = 0.3  # a form that is a verb only in a rare reading ("минут": minutes) is not taken for one
+
+
 @dataclass(frozen=True, slots=True)
 class Grammar:
     """What a Russian finite verb says about its subject and time (None where the form does not tell)."""
@@ -19,6 +22,7 @@ class Grammar:
     number: str | None  # "sing" | "plur"
     tense: str | None   # "past" | "pres" | "futr"
     mood: str | None    # "indc" | "impr"
+    gender: str | None = None  # "masc" | "femn" | "neut": what a singular past form says instead of person
 
 
 class Lemmatizer:
@@ -66,11 +70,11 @@ class RussianLemmatizer(Lemmatizer):
         return frozenset(forms)
 
     def _verb(self, word: str) -> Grammar | None:
-        parses = [p for p in self._morph.parse(word.lower()) if p.tag.POS == "VERB"]
+        parses = [p for p in self._morph.parse(word.lower()) if p.tag.POS == "VERB" and p.score >= MIN_VERB_SCORE]
         if not parses:
             return None
         tag = parses[0].tag
-        return Grammar(tag.person, tag.number, tag.tense, tag.mood)
+        return Grammar(tag.person, tag.number, tag.tense, tag.mood, tag.gender)
 
 
 @functools.lru_cache(maxsize=None)

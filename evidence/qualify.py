@@ -8,6 +8,7 @@ else's words. Negation depends on where the matched behaviour sits in the clause
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from evidence.lexicon import lemmatizer
@@ -16,11 +17,19 @@ from evidence.triggers import Triggers, triggers
 
 QUOTE_OPEN = "«“„「『\""
 QUOTE_CLOSE = "»”“」』\""
+# "I'd got him to post…": 'd + a past participle is "had", not "would"
+_PAST_PERFECT_EN = re.compile(r"(?<![\w'’])(?:i|we|she|he|they)['’]d\s+(?:already\s+|just\s+|never\s+|also\s+)?"
+                              r"(?:\w+ed|been|got|gotten|done|made|told|sent|gone|had|taken|given|seen|written|spoken|"
+                              r"found|left|brought|bought|kept|won|lost|met|paid|heard|thought|felt|held|led|built|"
+                              r"caught|taught|sold|spent|understood|become|begun|drawn|driven|known|shown|grown)(?![\w'’])",
+                              re.IGNORECASE)
+_COPULA_RU = re.compile(r"был[аои]?|стал[аои]?|оказал(?:ся|ась|ось|ись)|получил(?:ся|ась|ось|ись)|выяснил(?:ся|ась|ось|ись)|"
+                        r"пришл(?:ось)|случил(?:ся|ась|ось|ись)")
 _PAST_RU = re.compile(r"[а-яё]+(?:л|ла|ло|ли|лся|лась|лись)(?![а-яё])", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
-ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带"
+ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见"
 # the 是…的 focus construction names who did it: 评选是中心经理搞的 "the contest was the manager's doing"
 _ZH_CLEFT = re.compile(r"是([^，。！？；、,.!?;]{1,12}?)(?:亲自|自己|一手|带头)?"
                        r"(?:做|搞|弄|定|写|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的")
@@ -51,6 +60,7 @@ class Qualifier:
         self._lower = structure.text.lower()
         self.third_person = self._third_person_note()
         self._qualities: list[ClauseQuality] = []
+        self._narrator_gender: str | None | bool = False  # not yet known
 
     # -- the note as a whole --------------------------------------------------------------------------------------
     def _third_person_note(self) -> bool:
@@ -112,7 +122,7 @@ class Qualifier:
                                 ("pronoun_3sg", "candidate" if self.third_person else "other"),
                                 ("subject_other", "other")):
             for start, end in trig.spans(category, hay, clause.start, clause.end):
-                if actor == "other" and (start >= head_end or self._object_position(clause, start)):
+                if actor == "other" and (start >= head_end or self._object_position(clause, start, end)):
                     continue
                 found.append((start, -(end - start), actor))
         if not found:
@@ -124,14 +134,18 @@ class Qualifier:
         if found[0][2] == "other" and not trig.find("speech_verbs", hay, clause.start, clause.end):
             # "After the residents' survey… I sat down with each team": an opening phrase names another person,
             # the first person is the subject (unless the other person is saying something about them)
-            narrator = [f for f in found if f[2] in ("I", "we") and not self._object_position(clause, f[0])]
+            narrator = [actor for start, negative_length, actor in found if actor in ("I", "we")
+                        and not self._object_position(clause, start, start - negative_length)]
             if narrator:
-                return narrator[0][2]
+                return narrator[0]
         return found[0][2]
 
-    def _object_position(self, clause: Clause, start: int) -> bool:
-        """A Chinese person after a preposition or a verb of telling is an object: 跟他讲, 给客户打电话, 问业主, 让我."""
-        return clause.lang == "zh" and start > clause.start and self.text[start - 1] in ZH_OBJECT_MARKERS
+    def _object_position(self, clause: Clause, start: int, end: int) -> bool:
+        """A Chinese person after a preposition or a verb of telling is an object (跟他讲, 给客户打电话, 问业主, 让我),
+        and one followed by 的 is a possessor (客户的高层会面, 当着他的面): neither is the clause's subject."""
+        if clause.lang != "zh":
+            return False
+        return (start > clause.start and self.text[start - 1] in ZH_OBJECT_MARKERS) or self.text[end:end + 1] == "的"
 
     def _head_end(self, clause: Clause) -> int:
         """Where the clause's head ends: its first few words (characters in Chinese), where a subject stands."""
@@ -168,18 +182,51 @@ class Qualifier:
         return "other"
 
     def _russian_verb_subject(self, clause: Clause) -> str | None:
-        """Russian drops the pronoun: the first finite verb's person and number tell who acted."""
+        """Russian drops the pronoun: the first finite verb's person and number tell who acted. A singular past form
+        tells gender instead: the narrator's gender (as the note's own "я"/candidate clauses show it) is the
+        narrator, another gender is someone else ("выслушала…, дала выговориться" of a woman, "позвонил" of a man)."""
+        grammar = self._first_finite_verb(clause)
+        if grammar is None:
+            return None
+        if grammar.person == "1per":
+            return "I" if grammar.number == "sing" else "we"
+        if grammar.person in ("2per", "3per"):
+            return "other" if not self.third_person else None
+        if grammar.tense == "past" and grammar.number == "sing" and grammar.gender in ("masc", "femn"):
+            narrator = self.narrator_gender()
+            if narrator:
+                return "I" if grammar.gender == narrator else "other"
+        return None  # a plural past form says neither person nor gender: inherit
+
+    def _first_finite_verb(self, clause: Clause):
+        """The grammar of the clause's first finite verb that is not a copula ("был", "оказалось": their subject is
+        seldom a person)."""
         morph = lemmatizer("ru")
         for word in _WORD.findall(self.text[clause.start:clause.end]):
-            grammar = morph.verb(word)
-            if grammar is None or grammar.mood == "impr":
+            if _COPULA_RU.fullmatch(word.lower()):
                 continue
-            if grammar.person == "1per":
-                return "I" if grammar.number == "sing" else "we"
-            if grammar.person in ("2per", "3per"):
-                return "other" if not self.third_person else None
-            return None  # a past form says number and gender, not person: inherit
+            grammar = morph.verb(word)
+            if grammar is not None and grammar.mood != "impr":
+                return grammar
         return None
+
+    def narrator_gender(self) -> str | None:
+        """The gender of the singular past verbs in the Russian clauses whose subject is the narrator ("я", or the
+        candidate of a third-person note), if four in five of them agree."""
+        if self._narrator_gender is False:
+            genders: Counter[str] = Counter()
+            for clause in self.structure.clauses:
+                if clause.lang != "ru" or clause.speaker == "interviewer":
+                    continue
+                trig = triggers("ru")
+                if self._subject(clause, trig, self._lower) not in ("I", "candidate"):
+                    continue
+                grammar = self._first_finite_verb(clause)
+                if grammar and grammar.tense == "past" and grammar.number == "sing" and grammar.gender:
+                    genders[grammar.gender] += 1
+            top = genders.most_common(1)
+            self._narrator_gender = top[0][0] if top and top[0][1] * 5 >= sum(genders.values()) * 4 else None
+        return self._narrator_gender
 
     def _inherited(self, clause: Clause) -> str:
         """No subject: the previous clause's actor in the same sentence; at a sentence's start, the narrator
@@ -212,12 +259,30 @@ class Qualifier:
                 return True  # "quoted the rule: «…»": the rule's words
         return False
 
+    def _main_clause(self, clause: Clause, trig: Triggers, hay: str) -> Clause | None:
+        """The clause before this one in its sentence, if this one opens with a subordinator ("that", "чтобы")."""
+        previous = self.structure.clauses[clause.index - 1] if clause.index else None
+        if previous is None or previous.sentence != clause.sentence:
+            return None
+        opening = trig.find("subordinators", hay, clause.start, clause.end)
+        if not opening or self.text[clause.start:opening[0].start()].strip(" \t,，;；:：-—"):
+            return None
+        return previous
+
     def _reality(self, clause: Clause, trig: Triggers, hay: str, reasons: list[str]) -> str:
-        hypo = _outside(trig.spans("hypothetical", hay, clause.start, clause.end),
-                        trig.spans("pseudo_hypothetical", hay, clause.start, clause.end))
+        pseudo = trig.spans("pseudo_hypothetical", hay, clause.start, clause.end)
+        if clause.lang == "en":
+            pseudo += [m.span() for m in _PAST_PERFECT_EN.finditer(self.text, clause.start, clause.end)]
+        complements = trig.spans("complement_verbs", hay, clause.start, clause.end)
+        hypo = [h for h in _outside(trig.spans("hypothetical", hay, clause.start, clause.end), pseudo)
+                if not any(c[1] <= h[0] for c in complements)]  # "told her it would…": the telling happened
         if hypo:
             word = self.text[hypo[0][0]:hypo[0][1]]
             reasons.append(f"hypothetical, future or intended ('{word}'): counts 0")
+            return "hypothetical"
+        main = self._main_clause(clause, trig, hay)
+        if main is not None and self.quality(main).reality == "hypothetical":
+            reasons.append("part of a hypothetical, future or intended sentence: counts 0")
             return "hypothetical"
         sentence = self.structure.sentences[clause.sentence]
         conditional = trig.spans("conditional", hay, sentence.start, clause.end)
@@ -241,11 +306,15 @@ class Qualifier:
         return any((g := morph.verb(w)) is not None and g.tense == "pres" and g.person == "1per" for w in words)
 
     def negated_before(self, clause: Clause, position: int) -> str | None:
-        """The negation trigger whose scope covers ``position`` in the clause, if any."""
+        """The negation trigger whose scope covers ``position`` in the clause, if any; a subordinate clause is in the
+        scope of a negation that reaches the end of its main clause ("did not check | that the tariff worked")."""
         if clause.lang not in ("ru", "en", "zh"):
             return None
         trig = triggers(clause.lang)
         hay = self._haystack(clause.lang)
+        main = self._main_clause(clause, trig, hay)
+        if main is not None and not trig.spans("negation", hay, clause.start, position):
+            return self.negated_before(main, main.end)
         negations = _outside(trig.spans("negation", hay, clause.start, position),
                              trig.spans("pseudo_negation", hay, clause.start, min(clause.end, position + 12)))
         if not negations:

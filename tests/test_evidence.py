@@ -66,11 +66,26 @@ CASES = [
 ]
 
 
+def clause_weights(extractor, text: str) -> list[float]:
+    """Each clause's weight under the policy, negation included: what any match inside it can count for."""
+    view, qualifier, _ = extractor.view(text)
+    weights = []
+    for clause in view.structure.clauses:
+        qualifiers = qualifier.quality(clause).qualifiers()
+        negated = qualifier.negated_before(clause, clause.end) is not None
+        weights.append(0.0 if negated else extractor.policy.weight(qualifiers))
+    return weights
+
+
 @pytest.mark.parametrize("text,code,weight", CASES)
 def test_qualification(extractor, text, code, weight):
     found = evidence_for(extractor, text, (code.split(".")[0],))
-    assert code in found, f"{code} not matched in {text!r}: {sorted(found)}"
-    assert best_weight(found, code) == weight
+    if weight:
+        assert code in found, f"{code} not matched in {text!r}: {sorted(found)}"
+        assert best_weight(found, code) == weight
+    else:  # whether or not a matcher recognised the behaviour, nothing in the note can count for it
+        assert best_weight(found, code) in (None, 0.0)
+        assert max(clause_weights(extractor, text)) == 0.0
 
 
 def test_we_clause_is_half_and_reason_travels(extractor):
@@ -84,8 +99,12 @@ def test_interviewer_turn_is_never_evidence(extractor):
             "Candidate: No, I forgot.")
     found = evidence_for(extractor, text)
     asked = [e for evs in found.values() for e in evs if e.end <= text.index("\n")]
-    assert asked and all(e.weight == 0 and "interviewer" in e.qualifiers for e in asked)
+    assert all(e.weight == 0 and "interviewer" in e.qualifiers for e in asked)
     assert "CO.L2.1" not in {code for code, evs in found.items() if any(e.weight > 0 for e in evs)}
+    view, qualifier, _ = extractor.view(text)
+    turn = [c for c in view.structure.clauses if c.end <= text.index("\n")]
+    assert turn and all(qualifier.quality(c).actor == "interviewer" for c in turn)
+    assert max(clause_weights(extractor, text)[:len(turn)]) == 0.0
 
 
 def test_third_person_note_counts_the_candidate(extractor):
@@ -195,3 +214,46 @@ def test_a_quoted_rule_is_its_words_not_the_candidates(extractor):
     own = "Я сказала ей: «Я сама перезвоню вам завтра утром»."
     quality, _ = quality_at(extractor, own, "Я сама перезвоню")
     assert not quality.reported
+
+
+def test_a_russian_clause_without_subject_is_whoever_its_verb_agrees_with(extractor):
+    text = ("Звонит собственница, кричит, что у неё течёт. Я с ней не спорила, дала выговориться. "
+            "Потом я проверила журнал. Через час позвонил сантехник.")
+    quality, _ = quality_at(extractor, text, "дала выговориться")
+    assert quality.actor == "I"  # a feminine past form, and the narrator's own verbs are feminine
+    quality, _ = quality_at(extractor, text, "позвонил сантехник")
+    assert quality.actor == "other"
+    male = "Я выслушал его до конца. Потом я проверил журнал. Дала ему телефон мастера."
+    quality, _ = quality_at(extractor, male, "Дала ему")
+    assert quality.actor == "other"
+
+
+def test_a_subordinate_clause_shares_the_hypothetical_or_negation_of_its_main_clause(extractor):
+    text = "Next time I would call the customer back to check that the new tariff worked for her."
+    quality, _ = quality_at(extractor, text, "that the new tariff")
+    assert quality.reality == "hypothetical"
+    assert max(clause_weights(extractor, "I did not call the customer back to check that the tariff worked.")) == 0.0
+    quality, _ = quality_at(extractor, "I called her so that she knew the date.", "I called")
+    assert quality.reality == "past"
+
+
+@pytest.mark.parametrize("text,phrase,reality", [
+    ("By the end I'd got him to post an update in the owners' group.", "got him", "past"),
+    ("I'd call her back the same day next time.", "call her", "hypothetical"),
+    ("I told everyone the lift would be back well before Easter.", "told everyone", "past"),
+    ("I asked her what would help tonight.", "asked her", "past"),
+    ("I would ask her what she needs.", "ask her", "hypothetical"),
+])
+def test_would_after_a_verb_of_saying_or_in_a_past_perfect_is_no_hypothetical(extractor, text, phrase, reality):
+    quality, _ = quality_at(extractor, text, phrase)
+    assert quality.reality == reality
+
+
+@pytest.mark.parametrize("text,phrase", [
+    ("我在物业工作。隔了两天约他周六早上在花园边上喝茶。", "约他"),
+    ("我在物业工作。然后当着他的面打给开发商客服。", "当着他"),
+    ("候选人是大客户经理。2023年十几家大客户的高层会面他一次没落下。", "十几家"),
+])
+def test_a_chinese_object_or_possessor_is_not_the_subject(extractor, text, phrase):
+    quality, _ = quality_at(extractor, text, phrase)
+    assert quality.actor in ("I", "candidate")
