@@ -92,12 +92,12 @@ def engine_f1(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiner: Comb
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=Path("corpora/dev.jsonl"))
-    parser.add_argument("--part", default="", help="calibrate on the notes whose id starts with this (default: all)")
+    parser.add_argument("--part", default="", help="calibrate on the notes whose id starts with this, or one of these comma-separated prefixes (default: all)")
     parser.add_argument("--folds", type=int, default=5, help="cross-fitting folds (1: score with the full ontology)")
     parser.add_argument("--write", action="store_true", help="write evidence/data/matching.toml")
     args = parser.parse_args()
     onto = load()
-    notes = [n for n in read_corpus(args.corpus, onto.model) if n.id.startswith(args.part)]
+    notes = [n for n in read_corpus(args.corpus, onto.model) if n.id.startswith(tuple(args.part.split(",")))]
     print(f"{len(notes)} notes of {args.corpus} whose id starts with {args.part!r}, {args.folds} fold(s)")
     splits = [(Assessor.create(held_out(onto, fold) if args.folds > 1 else onto), fold)
               for fold in (folds(notes, args.folds) if args.folds > 1 else [notes])]

@@ -27,18 +27,24 @@ def char_ngrams(text: str, low: int = 2, high: int = 4) -> Counter[str]:
 
 
 class CharNgramTfidf:
-    """Fit on documents, then map texts to L2-normalised TF-IDF rows over the fitted vocabulary."""
+    """Fit on documents, then map texts to L2-normalised TF-IDF rows over the fitted vocabulary.
 
-    def __init__(self, low: int = 2, high: int = 4):
+    ``min_df`` and ``max_features`` keep the vocabulary to n-grams in at least that many documents, and to the most
+    frequent of those (by document frequency), for a space that a linear model over thousands of sentences can afford.
+    """
+
+    def __init__(self, low: int = 2, high: int = 4, min_df: int = 1, max_features: int | None = None):
         self.low, self.high = low, high
+        self.min_df, self.max_features = min_df, max_features
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0)
 
     def fit_transform(self, documents: list[str]) -> csr_matrix:
         counts = [char_ngrams(d, self.low, self.high) for d in documents]
         frequency: Counter[str] = Counter(g for c in counts for g in c)
-        self.vocabulary = {g: i for i, g in enumerate(sorted(frequency))}
-        df = np.array([frequency[g] for g in sorted(frequency)], dtype=np.float64)
+        kept = [g for g, n in frequency.most_common(self.max_features) if n >= self.min_df]
+        self.vocabulary = {g: i for i, g in enumerate(sorted(kept))}
+        df = np.array([frequency[g] for g in sorted(kept)], dtype=np.float64)
         self.idf = np.log((1 + len(documents)) / (1 + df)) + 1.0
         return self._rows(counts)
 

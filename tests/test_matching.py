@@ -102,15 +102,24 @@ def test_the_encoder_tokenizes_as_usem3s_own_tokenizer():
 
 
 @pytest.mark.parametrize("classes", [2, 3])
-def test_the_classifier_fit_gives_softmax_weights_for_every_class(classes):
-    """Two classes come out of scikit-learn as one logit; as softmax weights there must be one row per class."""
+def test_the_classifier_fit_gives_one_scorer_per_class_from_either_view(classes):
+    """Two classes come out of scikit-learn as one scorer; the matcher needs one row per class. Each view (the
+    embedding, the character n-grams) is learned from: classes told apart by one view alone are told apart."""
     from evidence.classifier import fit
 
     rng = np.random.default_rng(0)
-    centres = rng.normal(size=(classes, 8)) * 4
-    vectors = np.vstack([c + rng.normal(size=(20, 8)) for c in centres]).astype(np.float32)
     labels = [f"X.{k}" for k in range(classes) for _ in range(20)]
-    names, coef, intercept = fit(vectors, labels)
-    assert names == [f"X.{k}" for k in range(classes)] and coef.shape == (classes, 8) and intercept.shape == (classes,)
-    predicted = [names[i] for i in np.argmax(centres @ coef.T + intercept, axis=1)]
-    assert predicted == names
+    centres = rng.normal(size=(classes, 8)) * 4
+    by_meaning = fit(np.vstack([c + rng.normal(size=(20, 8)) for c in centres]).astype(np.float32),
+                     ["the same words"] * len(labels), labels)
+    assert by_meaning.classes == [f"X.{k}" for k in range(classes)]
+    assert by_meaning.embedding_coef.shape == (classes, 8) and by_meaning.intercept.shape == (classes,)
+    decided = np.argmax(by_meaning.decisions(centres, ["the same words"] * classes), axis=1)
+    assert [by_meaning.classes[i] for i in decided] == by_meaning.classes
+
+    words = ["перезвонила клиенту", "给业主回了电话", "wrote the service standard"][:classes]
+    by_wording = fit(rng.normal(size=(len(labels), 8)).astype(np.float32),
+                     [f"{words[k]} {i}" for k in range(classes) for i in range(20)], labels)
+    decided = np.argmax(by_wording.decisions(np.zeros((classes, 8), np.float32), words), axis=1)
+    assert [by_wording.classes[i] for i in decided] == by_wording.classes
+    assert by_wording.restricted({"X.0", "X.1"}).classes == ["X.0", "X.1"]
