@@ -2,7 +2,8 @@
 
 For every (unit, indicator) that some backend proposed in a clause that can count, the label is whether a gold
 quote of that indicator overlaps the unit. A logistic regression over the backends' scores gives the weights; the
-decision threshold is the one that maximises indicator micro-F1 of the whole engine.
+decision threshold (and the cap per unit) is the one that maximises the mean of the whole engine's indicator
+micro-F1 and its level agreement.
 
 The gold quotes of the development notes are also example sentences of the ontology, so the signals are measured
 by cross-fitting: the notes are split into folds, and each fold is scored by backends built from an ontology that
@@ -25,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from engine.assessor import Assessor
 from engine.corpus import AnnotatedNote, read_corpus
 from engine.evaluation import metrics
-from evidence.combine import Combiner
+from evidence.combine import Combiner, framework_of
 from evidence.extract import DEFAULT_MATCHERS
 from ontology import Ontology, load
 
@@ -34,6 +35,7 @@ MATCHING = Path(__file__).resolve().parents[1] / "evidence" / "data" / "matching
 THRESHOLDS = (0.06, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 PER_UNIT = (1, 2, 3)
 LANGUAGES = ("ru", "zh")  # offsets from the bias, which is English's
+FRAMEWORKS = ("GW", "CC", "OA", "SQ")  # offsets from the bias, which is CO's
 _SPACE = re.compile(r"\s+")
 
 
@@ -75,18 +77,26 @@ def candidates(assessor: Assessor, notes: list[AnnotatedNote]) -> tuple[list[lis
             rows.append([signals[b].score if b in signals else 0.0 for b in BACKENDS] +
                         [1.0 if b in signals else 0.0 for b in BACKENDS] +
                         [1.0 if b in signals and signals[b].top else 0.0 for b in BACKENDS] +
-                        [1.0 if unit.lang == lang else 0.0 for lang in LANGUAGES])
+                        [1.0 if unit.lang == lang else 0.0 for lang in LANGUAGES] +
+                        [1.0 if framework_of(code) == fw else 0.0 for fw in FRAMEWORKS])
             labels.append(any(s < unit.end and unit.start < e for s, e in gold.get(code, [])))
     return rows, labels
 
 
-def engine_f1(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiner: Combiner) -> dict:
-    pairs = []
+def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiner: Combiner) -> dict:
+    """Indicator P/R/F1, level agreement where gold or engine gives a level, and their mean (what the threshold is
+    chosen by: the evidence step serves both the indicators and the levels that follow from them)."""
+    pairs, results = [], {}
     for assessor, notes in splits:
         assessor.extractor.combiner = combiner
-        pairs += [metrics.indicator_sets(n, assessor.assess(n.text, n.frameworks, note_id=n.id).to_json(), False)
-                  for n in notes]
-    return metrics.prf(pairs)
+        for note in notes:
+            results[note.id] = assessor.assess(note.text, note.frameworks, note_id=note.id).to_json()
+            pairs.append(metrics.indicator_sets(note, results[note.id], False))
+    scores = metrics.prf(pairs)
+    notes = [n for _, fold in splits for n in fold]
+    scores["level_agreement"] = metrics.level_agreement(metrics.level_pairs(notes, results))["evidenced"]
+    scores["criterion"] = round((scores["f1"] + scores["level_agreement"]) / 2, 4)
+    return scores
 
 
 def main() -> None:
@@ -114,13 +124,17 @@ def main() -> None:
     present = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][len(BACKENDS):2 * len(BACKENDS)])}
     top = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][2 * len(BACKENDS):3 * len(BACKENDS)])}
     language = {lang: round(float(w), 3) for lang, w in zip(LANGUAGES, model.coef_[0][3 * len(BACKENDS):])}
-    print("bias", bias, "weights", weights, "present", present, "top", top, "language", language)
+    framework = {fw: round(float(w), 3)
+                 for fw, w in zip(FRAMEWORKS, model.coef_[0][3 * len(BACKENDS) + len(LANGUAGES):])}
+    print("bias", bias, "weights", weights, "present", present, "top", top, "language", language,
+          "framework", framework)
     best = None
     for threshold in THRESHOLDS:
         for per_unit in PER_UNIT:
-            scores = engine_f1(splits, Combiner(bias, weights, present, threshold, per_unit, top, language))
+            scores = engine_scores(splits, Combiner(bias, weights, present, threshold, per_unit, top, language,
+                                                       framework))
             print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")
-            if best is None or scores["f1"] > best[1]["f1"]:
+            if best is None or scores["criterion"] > best[1]["criterion"]:
                 best = ((threshold, per_unit), scores)
     print("best", best)
     if args.write:
@@ -139,6 +153,8 @@ def main() -> None:
         text += [f"{k} = {v}" for k, v in top.items()]
         text += ["", "[combine.language]     # added to the bias for a unit in this language"]
         text += [f"{k} = {v}" for k, v in language.items()]
+        text += ["", "[combine.framework]    # added to the bias for an indicator of this framework"]
+        text += [f"{k} = {v}" for k, v in framework.items()]
         MATCHING.write_text("\n".join(text) + "\n", encoding="utf-8")
         print("wrote", MATCHING)
 

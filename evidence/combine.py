@@ -13,6 +13,11 @@ from importlib import resources
 from evidence.matchers import Signal
 
 
+def framework_of(code: str) -> str:
+    """The framework of an indicator, competency or section code: its first part (FRAMEWORKS.md: "GW.RR.Sb.1")."""
+    return code.split(".", 1)[0]
+
+
 @dataclass(frozen=True)
 class Combiner:
     bias: float
@@ -22,6 +27,7 @@ class Combiner:
     max_per_unit: int = 3       # a unit evidences at most this many indicators (the most probable ones)
     top: dict[str, float] = field(default_factory=dict)  # per backend: weight of the indicator being its first choice
     language: dict[str, float] = field(default_factory=dict)  # per language of the unit: added to the bias
+    framework: dict[str, float] = field(default_factory=dict)  # per framework of the indicator: added to the bias
 
     @classmethod
     def load(cls) -> "Combiner":
@@ -30,18 +36,20 @@ class Combiner:
         return cls(float(config["bias"]), {k: float(v) for k, v in config["weights"].items()},
                    {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]),
                    int(config.get("max_per_unit", 3)), {k: float(v) for k, v in config.get("top", {}).items()},
-                   {k: float(v) for k, v in config.get("language", {}).items()})
+                   {k: float(v) for k, v in config.get("language", {}).items()},
+                   {k: float(v) for k, v in config.get("framework", {}).items()})
 
-    def logit(self, signals: dict[str, Signal], lang: str | None = None) -> float:
-        z = self.bias + self.language.get(lang, 0.0)
+    def logit(self, signals: dict[str, Signal], lang: str | None = None, code: str = "") -> float:
+        """The log-odds that the unit (in ``lang``) shows indicator ``code``, given the backends' signals for it."""
+        z = self.bias + self.language.get(lang, 0.0) + self.framework.get(framework_of(code), 0.0)
         for name, signal in signals.items():
             z += self.weights.get(name, 0.0) * signal.score + self.present.get(name, 0.0)
             if signal.top:
                 z += self.top.get(name, 0.0)
         return z
 
-    def probability(self, signals: dict[str, Signal], lang: str | None = None) -> float:
-        return 1.0 / (1.0 + math.exp(-self.logit(signals, lang)))
+    def probability(self, signals: dict[str, Signal], lang: str | None = None, code: str = "") -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(signals, lang, code)))
 
     def reach(self, backends: Iterable[str]) -> tuple[float, float]:
         """The least and the most that signals of these backends (scores in [0, 1], or none) can add to a logit."""
@@ -70,11 +78,12 @@ class Combiner:
         where they cannot."""
         low, high = self.reach(later)
         cut = math.log(self.threshold / (1.0 - self.threshold))
-        if self.bias + self.language.get(lang, 0.0) + high >= cut:  # the later backends alone could propose a match
+        most = max([0.0, *self.framework.values()])
+        if self.bias + self.language.get(lang, 0.0) + most + high >= cut:  # the later backends alone could match
             return True
         certain: Counter[str] = Counter()
         for competency, signals in candidates:
-            z = self.logit(signals, lang)
+            z = self.logit(signals, lang, competency)
             if z + low >= cut:
                 certain[competency] += 1
             elif z + high >= cut:

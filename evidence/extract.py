@@ -137,7 +137,7 @@ class Extractor:
         signals = self.signals(view, tuple(frameworks))
         accepted: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
         for (unit_index, code), unit_signals in signals.items():
-            probability = self.combiner.probability(unit_signals, view.units[unit_index].lang)
+            probability = self.combiner.probability(unit_signals, view.units[unit_index].lang, code)
             if probability >= self.combiner.threshold:
                 accepted[unit_index].append((probability, code, self._competency(code)))
         evidence = []

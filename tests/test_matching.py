@@ -38,6 +38,15 @@ def test_a_units_language_shifts_the_bias_and_the_gate_knows_it():
     assert not by_language.undecided([], ["x"], "en")  # -5 + 1 < 0: not in English
 
 
+def test_an_indicators_framework_shifts_the_bias_and_the_gate_knows_it():
+    by_framework = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5, framework={"CC": 4.5})
+    assert by_framework.logit({"x": Signal(1.0)}, "en", "CC.FQ.1") - by_framework.logit({"x": Signal(1.0)}, "en",
+                                                                                        "CO.L1.1") == 4.5
+    assert by_framework.undecided([], ["x"], "en")  # -0.5 + 1 ≥ 0: a CC indicator could pass on this backend alone
+    without = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5)
+    assert not without.undecided([], ["x"], "en")   # -5 + 1 < 0
+
+
 @pytest.mark.parametrize("candidates,undecided", [
     ([], False),                                                   # nothing proposed: semantic alone cannot pass
     ([("A", {"lexical": Signal(0.05)})], False),                   # -4.85 + 2.5 < cut: rejected whatever comes
