@@ -23,7 +23,8 @@ from ontology.model import Model
 NEGATION = re.compile(r"(?<![\w])(?:not|n't|never|no|не|ни|никогда|нет)(?![\w])|没|不|未", re.IGNORECASE)
 _PSEUDO_ZH = re.compile(r"不仅|不但|不断|不停|不少|不错|不久|不得不|不管|不同|不过|不满|毫不犹豫|马不停蹄")
 MIN_SCORE = 0.3
-MIN_CHARS = 10
+MIN_CHARS = 10    # a shorter unit says too little to embed…
+MIN_CHARS_ZH = 5  # …but a Chinese character says more than a letter: 我没跟他吵 is a whole clause
 TOP = 3
 
 
@@ -73,7 +74,8 @@ def embeddable_units(view: NoteView) -> list[Unit]:
     """The units worth embedding: long enough, able to count (not the interviewer, another actor or a
     hypothetical), and still undecided (``NoteView.open_units``)."""
     return [u for u in view.units if (view.open_units is None or u.index in view.open_units)
-            and u.end - u.start >= MIN_CHARS and any(view.clause_weight(c) > 0 for c in u.clauses)]
+            and u.end - u.start >= (MIN_CHARS_ZH if u.lang == "zh" else MIN_CHARS)
+            and any(view.clause_weight(c) > 0 for c in u.clauses)]
 
 
 def negated(text: str) -> bool:

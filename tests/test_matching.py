@@ -93,8 +93,9 @@ def test_the_gate_changes_no_decision(onto, extractor, cue_led):
             EMBEDDINGS.vectors.clear()
             view, _, _ = extractor.view(note["text"])
             signals = extractor.signals(view, ("CO", "GW"), gated=gated)
-            found[gated].append({key for key, s in signals.items()
-                                 if extractor.combiner.probability(s) >= extractor.combiner.threshold})
+            found[gated].append({(unit, code) for (unit, code), s in signals.items()
+                                 if extractor.combiner.probability(s, view.units[unit].lang, code)
+                                 >= extractor.combiner.threshold})
             embedded[gated] += len(EMBEDDINGS.vectors)
     assert found[True] == found[False] and any(found[True])
     assert embedded[True] < embedded[False] if cue_led else embedded[True] <= embedded[False]
