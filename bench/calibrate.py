@@ -36,6 +36,14 @@ THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
 PER_UNIT = (1, 2, 3)
 LANGUAGES = ("ru", "zh")  # offsets from the bias, which is English's
 FRAMEWORKS = ("GW", "CC", "OA", "SQ")  # offsets from the bias, which is CO's
+# the combiner's coefficients, column by column: what each backend's score, presence and first choice are worth,
+# then the offsets of the unit's language and of the indicator's framework
+COLUMNS = {"weights": BACKENDS, "present": BACKENDS, "top": BACKENDS, "language": LANGUAGES, "framework": FRAMEWORKS}
+MEANINGS = {"weights": "weight of each backend's score",
+            "present": "weight of a backend having proposed the indicator at all",
+            "top": "weight of being the backend's first choice for the unit",
+            "language": "added to the bias for a unit in this language",
+            "framework": "added to the bias for an indicator of this framework"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -120,19 +128,15 @@ def main() -> None:
     print(f"{len(y)} candidates, {sum(y)} positive")
     model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(X), np.array(y))
     bias = round(float(model.intercept_[0]), 3)
-    weights = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][:len(BACKENDS)])}
-    present = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][len(BACKENDS):2 * len(BACKENDS)])}
-    top = {b: round(float(w), 3) for b, w in zip(BACKENDS, model.coef_[0][2 * len(BACKENDS):3 * len(BACKENDS)])}
-    language = {lang: round(float(w), 3) for lang, w in zip(LANGUAGES, model.coef_[0][3 * len(BACKENDS):])}
-    framework = {fw: round(float(w), 3)
-                 for fw, w in zip(FRAMEWORKS, model.coef_[0][3 * len(BACKENDS) + len(LANGUAGES):])}
-    print("bias", bias, "weights", weights, "present", present, "top", top, "language", language,
-          "framework", framework)
+    coefficients = iter(model.coef_[0])  # in the order of the columns candidates() writes
+    fitted = {group: {key: round(float(next(coefficients)), 3) for key in keys} for group, keys in COLUMNS.items()}
+    print("bias", bias, fitted)
     best = None
     for threshold in THRESHOLDS:
         for per_unit in PER_UNIT:
-            scores = engine_scores(splits, Combiner(bias, weights, present, threshold, per_unit, top, language,
-                                                       framework))
+            combiner = Combiner(bias, fitted["weights"], fitted["present"], threshold, per_unit, fitted["top"],
+                                fitted["language"], fitted["framework"])
+            scores = engine_scores(splits, combiner)
             print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")
             if best is None or scores["criterion"] > best[1]["criterion"]:
                 best = ((threshold, per_unit), scores)
@@ -144,17 +148,9 @@ def main() -> None:
                 f"# {args.corpus.name} {scope}, cross-fitted in {args.folds} fold(s), by bench/calibrate.py --write;",
                 "# edit by hand at your own risk.",
                 "",
-                "[combine]", f"bias = {bias}", f"threshold = {threshold}", f"max_per_unit = {per_unit}", "",
-                "[combine.weights]      # weight of each backend's score"]
-        text += [f"{k} = {v}" for k, v in weights.items()]
-        text += ["", "[combine.present]      # weight of a backend having proposed the indicator at all"]
-        text += [f"{k} = {v}" for k, v in present.items()]
-        text += ["", "[combine.top]          # weight of being the backend's first choice for the unit"]
-        text += [f"{k} = {v}" for k, v in top.items()]
-        text += ["", "[combine.language]     # added to the bias for a unit in this language"]
-        text += [f"{k} = {v}" for k, v in language.items()]
-        text += ["", "[combine.framework]    # added to the bias for an indicator of this framework"]
-        text += [f"{k} = {v}" for k, v in framework.items()]
+                "[combine]", f"bias = {bias}", f"threshold = {threshold}", f"max_per_unit = {per_unit}"]
+        for group, meaning in MEANINGS.items():
+            text += ["", f"{f'[combine.{group}]':<23}# {meaning}"] + [f"{k} = {v}" for k, v in fitted[group].items()]
         MATCHING.write_text("\n".join(text) + "\n", encoding="utf-8")
         print("wrote", MATCHING)
 

@@ -33,11 +33,12 @@ class Combiner:
     def load(cls) -> "Combiner":
         data = tomllib.loads((resources.files("evidence") / "data" / "matching.toml").read_text(encoding="utf-8"))
         config = data["combine"]
-        return cls(float(config["bias"]), {k: float(v) for k, v in config["weights"].items()},
-                   {k: float(v) for k, v in config["present"].items()}, float(config["threshold"]),
-                   int(config.get("max_per_unit", 3)), {k: float(v) for k, v in config.get("top", {}).items()},
-                   {k: float(v) for k, v in config.get("language", {}).items()},
-                   {k: float(v) for k, v in config.get("framework", {}).items()})
+
+        def floats(table: str) -> dict[str, float]:
+            return {k: float(v) for k, v in config.get(table, {}).items()}
+
+        return cls(float(config["bias"]), floats("weights"), floats("present"), float(config["threshold"]),
+                   int(config.get("max_per_unit", 3)), floats("top"), floats("language"), floats("framework"))
 
     def logit(self, signals: dict[str, Signal], lang: str | None = None, code: str = "") -> float:
         """The log-odds that the unit (in ``lang``) shows indicator ``code``, given the backends' signals for it."""
