@@ -32,7 +32,7 @@ from ontology import Ontology, load
 
 BACKENDS = DEFAULT_MATCHERS
 MATCHING = Path(__file__).resolve().parents[1] / "evidence" / "data" / "matching.toml"
-THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5)
 PER_UNIT = (1, 2, 3)
 LANGUAGES = ("ru", "zh")  # offsets from the bias, which is English's
 FRAMEWORKS = ("GW", "CC", "OA", "SQ")  # offsets from the bias, which is CO's
