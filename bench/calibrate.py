@@ -110,7 +110,8 @@ def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiner: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=Path("corpora/dev.jsonl"))
-    parser.add_argument("--part", default="", help="calibrate on the notes whose id starts with this, or one of these comma-separated prefixes (default: all)")
+    parser.add_argument("--part", default="", help="calibrate on the notes whose id starts with this, or with one "
+                                                   "of these comma-separated prefixes (default: all)")
     parser.add_argument("--folds", type=int, default=5, help="cross-fitting folds (1: score with the full ontology)")
     parser.add_argument("--write", action="store_true", help="write evidence/data/matching.toml")
     args = parser.parse_args()

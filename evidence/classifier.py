@@ -10,13 +10,12 @@ signals.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from evidence.matchers import NoteView, Signals, first_choices, register
-from evidence.semantic import EMBEDDINGS, embeddable_units, example_bank
+from evidence.semantic import EMBEDDINGS, embeddable_units, example_bank, example_key
 from evidence.tfidf import CharNgramTfidf
 from ontology import cache
 from ontology.model import Model
@@ -69,8 +68,7 @@ def trained(model: Model) -> LinearModel | None:
     codes, texts, vectors = example_bank(model)
     if len(set(codes)) < 2:
         return None
-    digest = hashlib.sha256("\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts)).encode("utf-8")).hexdigest()
-    return cache.cached("classifier", f"{digest}|svm C={C} ngrams={MAX_NGRAMS}",
+    return cache.cached("classifier", f"{example_key(codes, texts)}|svm C={C} ngrams={MAX_NGRAMS}",
                         lambda: fit(vectors, texts, codes))
 
 

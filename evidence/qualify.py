@@ -7,11 +7,12 @@ else's words. Negation depends on where the matched behaviour sits in the clause
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
 
-from evidence.lexicon import lemmatizer
+from evidence.lexicon import Grammar, lemmatizer
 from evidence.segment import Clause, NoteStructure
 from evidence.triggers import Triggers, triggers
 
@@ -60,7 +61,6 @@ class Qualifier:
         self._lower = structure.text.lower()
         self.third_person = self._third_person_note()
         self._qualities: list[ClauseQuality] = []
-        self._narrator_gender: str | None | bool = False  # not yet known
 
     # -- the note as a whole --------------------------------------------------------------------------------------
     def _third_person_note(self) -> bool:
@@ -118,9 +118,7 @@ class Qualifier:
         """
         head_end = self._head_end(clause)
         found: list[tuple[int, int, str]] = []
-        for category, actor in (("subject_we", "we"), ("subject_I", "I"), ("subject_candidate", "candidate"),
-                                ("pronoun_3sg", "candidate" if self.third_person else "other"),
-                                ("subject_other", "other")):
+        for category, actor in self._actor_categories():
             for start, end in trig.spans(category, hay, clause.start, clause.end):
                 if actor == "other" and (start >= head_end or self._object_position(clause, start, end)):
                     continue
@@ -139,6 +137,11 @@ class Qualifier:
             if narrator:
                 return narrator[0]
         return found[0][2]
+
+    def _actor_categories(self) -> tuple[tuple[str, str], ...]:
+        """Which trigger list names which actor, the more specific first."""
+        return (("subject_we", "we"), ("subject_I", "I"), ("subject_candidate", "candidate"),
+                ("pronoun_3sg", "candidate" if self.third_person else "other"), ("subject_other", "other"))
 
     def _object_position(self, clause: Clause, start: int, end: int) -> bool:
         """A Chinese person after a preposition or a verb of telling is an object (跟他讲, 给客户打电话, 问业主, 让我),
@@ -172,14 +175,8 @@ class Qualifier:
         match = _ZH_CLEFT.search(self.text, clause.start, clause.end)
         if match is None:
             return None
-        agent = match.group(1)
-        if trig.find("subject_we", agent):
-            return "we"
-        if trig.find("subject_I", agent):
-            return "candidate" if self.third_person else "I"
-        if trig.find("subject_candidate", agent) or (self.third_person and trig.find("pronoun_3sg", agent)):
-            return "candidate"
-        return "other"
+        return next((actor for category, actor in self._actor_categories() if trig.find(category, match.group(1))),
+                    "other")
 
     def _russian_verb_subject(self, clause: Clause) -> str | None:
         """Russian drops the pronoun: the first finite verb's person and number tell who acted. A singular past form
@@ -193,12 +190,12 @@ class Qualifier:
         if grammar.person in ("2per", "3per"):
             return "other" if not self.third_person else None
         if grammar.tense == "past" and grammar.number == "sing" and grammar.gender in ("masc", "femn"):
-            narrator = self.narrator_gender()
+            narrator = self.narrator_gender
             if narrator:
                 return "I" if grammar.gender == narrator else "other"
         return None  # a plural past form says neither person nor gender: inherit
 
-    def _first_finite_verb(self, clause: Clause):
+    def _first_finite_verb(self, clause: Clause) -> Grammar | None:
         """The grammar of the clause's first finite verb that is not a copula ("был", "оказалось": their subject is
         seldom a person)."""
         morph = lemmatizer("ru")
@@ -210,23 +207,22 @@ class Qualifier:
                 return grammar
         return None
 
+    @functools.cached_property
     def narrator_gender(self) -> str | None:
         """The gender of the singular past verbs in the Russian clauses whose subject is the narrator ("я", or the
         candidate of a third-person note), if four in five of them agree."""
-        if self._narrator_gender is False:
-            genders: Counter[str] = Counter()
-            for clause in self.structure.clauses:
-                if clause.lang != "ru" or clause.speaker == "interviewer":
-                    continue
-                trig = triggers("ru")
-                if self._subject(clause, trig, self._lower) not in ("I", "candidate"):
-                    continue
-                grammar = self._first_finite_verb(clause)
-                if grammar and grammar.tense == "past" and grammar.number == "sing" and grammar.gender:
-                    genders[grammar.gender] += 1
-            top = genders.most_common(1)
-            self._narrator_gender = top[0][0] if top and top[0][1] * 5 >= sum(genders.values()) * 4 else None
-        return self._narrator_gender
+        trig = triggers("ru")
+        genders: Counter[str] = Counter()
+        for clause in self.structure.clauses:
+            if clause.lang != "ru" or clause.speaker == "interviewer":
+                continue
+            if self._subject(clause, trig, self._lower) not in ("I", "candidate"):
+                continue
+            grammar = self._first_finite_verb(clause)
+            if grammar and grammar.tense == "past" and grammar.number == "sing" and grammar.gender:
+                genders[grammar.gender] += 1
+        top = genders.most_common(1)
+        return top[0][0] if top and top[0][1] * 5 >= sum(genders.values()) * 4 else None
 
     def _inherited(self, clause: Clause) -> str:
         """No subject: the previous clause's actor in the same sentence; at a sentence's start, the narrator

@@ -82,6 +82,11 @@ def negated(text: str) -> bool:
     return bool(NEGATION.search(_PSEUDO_ZH.sub("", text)))
 
 
+def example_key(codes: list[str], texts: list[str]) -> str:
+    """What the example bank is, for the disk caches of what is computed from it."""
+    return "\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts))
+
+
 def example_bank(model: Model) -> tuple[list[str], list[str], np.ndarray]:
     """Every example sentence of the ontology with its indicator, embedded (cached on disk by content)."""
     codes, texts = [], []
@@ -90,8 +95,7 @@ def example_bank(model: Model) -> tuple[list[str], list[str], np.ndarray]:
             for text in ind.examples[lang]:
                 codes.append(code)
                 texts.append(text)
-    key = "\x1f".join(f"{c}\x1e{t}" for c, t in zip(codes, texts))
-    vectors = cache.cached("embeddings", key, lambda: encoder().encode(texts) if texts
+    vectors = cache.cached("embeddings", example_key(codes, texts), lambda: encoder().encode(texts) if texts
                            else np.zeros((0, 512), dtype=np.float32))
     return codes, texts, vectors
 
