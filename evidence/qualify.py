@@ -31,9 +31,18 @@ _WORD = re.compile(r"[\w'’-]+")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
 ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见"
-# the 是…的 focus construction names who did it: 评选是中心经理搞的 "the contest was the manager's doing"
-_ZH_CLEFT = re.compile(r"是([^，。！？；、,.!?;]{1,12}?)(?:亲自|自己|一手|带头)?"
-                       r"(?:做|搞|弄|定|写|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的")
+# constructions that name who did it apart from the clause's subject: the Chinese 是…的 focus construction
+# (评选是中心经理搞的 "the contest was the manager's doing") and the English passive with "by" ("the call was made by
+# her manager")
+_AGENT_CONSTRUCTIONS = {
+    "zh": re.compile(r"是([^，。！？；、,.!?;]{1,16}?)(?:亲自|自己|一手|带头)?"
+                     r"(?:做|搞|弄|定|改|写|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的"),
+    "en": re.compile(r"(?<![\w'’])(?:was|were|been|being|is|are|got|gets)\s+(?:\w+ly\s+)?"
+                     r"[a-z]+(?:\s+(?:up|out|off|on|in|over))?\s+by\s+"
+                     r"((?:the|a|an|my|our|her|his|their|its|one|two|some|me|us|him|myself)\b[^,.;:!?()]{0,36})",
+                     re.IGNORECASE),
+}
+_OBJECT_PRONOUNS_EN = {"me": "I", "myself": "I", "us": "we"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,8 +169,7 @@ class Qualifier:
     def _actor(self, clause: Clause, trig: Triggers, hay: str) -> str:
         if trig.find("someone_elses", hay, clause.start, clause.end):
             return "other"  # "the survey was there before me", "не моя идея"
-        subject = self._cleft_agent(clause, trig) if clause.lang == "zh" else None
-        subject = subject or self._subject(clause, trig, hay)
+        subject = self._named_agent(clause, trig, hay) or self._subject(clause, trig, hay)
         if subject is None and clause.lang == "ru":
             subject = self._russian_verb_subject(clause)
         if subject is None:
@@ -170,13 +178,23 @@ class Qualifier:
             return "candidate" if clause.speaker != "candidate" else "I"
         return subject
 
-    def _cleft_agent(self, clause: Clause, trig: Triggers) -> str | None:
-        """The agent a Chinese 是…的 construction names, whoever the clause's topic is."""
-        match = _ZH_CLEFT.search(self.text, clause.start, clause.end)
+    def _named_agent(self, clause: Clause, trig: Triggers, hay: str) -> str | None:
+        """The agent a construction names apart from the subject: 是…的 names it first ("是集团客服中心照她的版本做的"
+        is the service centre's doing), a passive's "by" phrase last, at its head noun ("by her branch manager")."""
+        pattern = _AGENT_CONSTRUCTIONS.get(clause.lang)
+        match = pattern.search(self.text, clause.start, clause.end) if pattern else None
         if match is None:
             return None
-        return next((actor for category, actor in self._actor_categories() if trig.find(category, match.group(1))),
-                    "other")
+        start, end = match.span(1)
+        first_word = _WORD.match(hay, start)
+        if first_word and first_word.group() in _OBJECT_PRONOUNS_EN:
+            return _OBJECT_PRONOUNS_EN[first_word.group()]
+        named = sorted((found_start, actor) for category, actor in self._actor_categories()
+                       for found_start, found_end in trig.spans(category, hay, start, end)
+                       if not self._object_position(clause, found_start, found_end))
+        if clause.lang == "zh":
+            return named[0][1] if named else "other"  # 是…的 always names someone
+        return named[-1][1] if named else None  # "by nine", "by phone": no agent
 
     def _russian_verb_subject(self, clause: Clause) -> str | None:
         """Russian drops the pronoun: the first finite verb's person and number tell who acted. A singular past form
