@@ -25,3 +25,13 @@ def test_level_agreement_excludes_null_pairs_from_the_evidenced_figure():
     figures = level_agreement(pairs)
     assert figures["all"] == 0.5 and figures["n_all"] == 4
     assert figures["evidenced"] == round(1 / 3, 4) and figures["n_evidenced"] == 3
+
+
+def test_kappa_all_counts_agreeing_that_nothing_is_evidenced():
+    pairs = [("CO", "null", "null"), ("CO", "null", "null"), ("CO", 3, 3), ("CO", 2, "null")]
+    figures = level_agreement(pairs)
+    co_scale = ["null", 0, 1, 2, 3, 4, 5]
+    assert figures["kappa_CO"] == quadratic_weighted_kappa([(3, 3), (2, "null")], co_scale)
+    assert figures["kappa_CO_all"] == quadratic_weighted_kappa([(g, e) for _, g, e in pairs], co_scale)
+    assert figures["kappa_CO_all"] > figures["kappa_CO"]
+    assert figures["kappa_GW_all"] is None  # no GW competency in scope

@@ -19,13 +19,14 @@ def _row(name: str, slice_name: str, f: dict) -> list[str]:
     return [name, slice_name, str(f["notes"]), num(ind["precision"]), num(ind["recall"]), num(ind["f1"]),
             num(ind["macro_f1"]), num(neg["f1"]) if neg["tp"] + neg["fp"] + neg["fn"] else "—",
             num(lev["all"]), num(lev["evidenced"]), num(lev["kappa_CO"]), num(lev["kappa_GW"]),
+            num(lev["kappa_CO_all"]), num(lev["kappa_GW_all"]),
             num(f["trap_resistance"]["share"]), num(f["localisation"]["share"])]
 
 
 def print_report(report: dict) -> None:
     table = Table(title=f"Evaluation on {report['file']} ({report['notes']} notes)", show_lines=False)
     for column in ("system", "slice", "notes", "P", "R", "F1", "macroF1", "negF1", "lvl all", "lvl evid",
-                   "κ CO", "κ GW", "traps", "loc"):
+                   "κ CO", "κ GW", "κ CO all", "κ GW all", "traps", "loc"):
         table.add_column(column, justify="right" if column not in ("system", "slice") else "left")
     for name, entry in report["systems"].items():
         table.add_row(*_row(name, "overall", entry["overall"]))
@@ -37,7 +38,7 @@ def print_report(report: dict) -> None:
     console.print(table)
     console.print("P/R/F1: indicator micro precision/recall/F1; negF1: negative indicators; lvl all: exact level "
                   "agreement over all competencies in scope; lvl evid: where gold or system gives a level; κ: quadratic "
-                  "weighted kappa; traps: share of trap clauses discounted; loc: share of quotes overlapping gold.",
+                  "weighted kappa where gold or system gives a level (κ all: over all competencies in scope); traps: share of trap clauses discounted; loc: share of quotes overlapping gold.",
                   style="dim")
 
 

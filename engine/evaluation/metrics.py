@@ -81,10 +81,12 @@ def level_agreement(pairs: list[tuple[str, object, object]]) -> dict[str, object
         "all": round(sum(g == e for _, g, e in pairs) / len(pairs), 4) if pairs else None, "n_all": len(pairs),
         "evidenced": round(sum(g == e for _, g, e in evidenced) / len(evidenced), 4) if evidenced else None,
         "n_evidenced": len(evidenced)}
-    co = [(g, e) for c, g, e in evidenced if c == "CO"]
-    gw = [(g, e) for c, g, e in evidenced if c.startswith("GW.")]
-    out["kappa_CO"] = quadratic_weighted_kappa(co, CO_SCALE)
-    out["kappa_GW"] = quadratic_weighted_kappa(gw, GW_SCALE)
+    # kappa where gold or engine gives a level (as the agreement above), and Cohen's usual one over every
+    # competency in scope, where agreeing that nothing is evidenced counts too
+    for suffix, subset in (("", evidenced), ("_all", pairs)):
+        out["kappa_CO" + suffix] = quadratic_weighted_kappa([(g, e) for c, g, e in subset if c == "CO"], CO_SCALE)
+        out["kappa_GW" + suffix] = quadratic_weighted_kappa([(g, e) for c, g, e in subset if c.startswith("GW.")],
+                                                            GW_SCALE)
     return out
 
 
