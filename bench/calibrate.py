@@ -2,8 +2,8 @@
 
 For every (unit, indicator) that some backend proposed in a clause that can count, the label is whether a gold
 quote of that indicator overlaps the unit. A logistic regression over the backends' scores gives the weights; the
-decision threshold (and the cap per unit) is the one that maximises the mean of the whole engine's indicator
-micro-F1, its level agreement and its trap resistance.
+decision threshold (and the cap per unit) is the one that maximises the mean of the whole engine's measures that
+the evidence step has targets for: indicator micro-F1, level agreement, weighted kappa and trap resistance.
 
 The gold quotes of the development notes are also example sentences of the ontology, so the signals are measured
 by cross-fitting: the notes are split into folds, and each fold is scored by backends built from an ontology that
@@ -27,7 +27,7 @@ from engine.assessor import Assessor
 from engine.corpus import AnnotatedNote, read_corpus
 from engine.evaluation import metrics
 from engine.evaluation.baseline import TfidfBaseline
-from evidence.combine import Combiner, framework_of
+from evidence.combine import Combiner, framework_of, unit_features
 from evidence.extract import DEFAULT_MATCHERS
 from evidence.records import Evidence
 from ontology import Ontology, load
@@ -38,14 +38,17 @@ THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 PER_UNIT = (1, 2, 3)
 LANGUAGES = ("ru", "zh")  # offsets from the bias, which is English's
 FRAMEWORKS = ("GW", "CC", "OA", "SQ")  # offsets from the bias, which is CO's
+UNIT_FEATURES = ("log_words",)  # evidence.combine.unit_features
 # the combiner's coefficients, column by column: what each backend's score, presence and first choice are worth,
 # then the offsets of the unit's language and of the indicator's framework
-COLUMNS = {"weights": BACKENDS, "present": BACKENDS, "top": BACKENDS, "language": LANGUAGES, "framework": FRAMEWORKS}
+COLUMNS = {"weights": BACKENDS, "present": BACKENDS, "top": BACKENDS, "language": LANGUAGES, "framework": FRAMEWORKS,
+           "unit": UNIT_FEATURES}
 MEANINGS = {"weights": "weight of each backend's score",
             "present": "weight of a backend having proposed the indicator at all",
             "top": "weight of being the backend's first choice for the unit",
             "language": "added to the bias for a unit in this language",
-            "framework": "added to the bias for an indicator of this framework"}
+            "framework": "added to the bias for an indicator of this framework",
+            "unit": "weight of each feature of the unit"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -88,17 +91,18 @@ def candidates(assessor: Assessor, notes: list[AnnotatedNote]) -> tuple[list[lis
                         [1.0 if b in signals else 0.0 for b in BACKENDS] +
                         [1.0 if b in signals and signals[b].top else 0.0 for b in BACKENDS] +
                         [1.0 if unit.lang == lang else 0.0 for lang in LANGUAGES] +
-                        [1.0 if framework_of(code) == fw else 0.0 for fw in FRAMEWORKS])
+                        [1.0 if framework_of(code) == fw else 0.0 for fw in FRAMEWORKS] +
+                        [unit_features(unit)[name] for name in UNIT_FEATURES])
             labels.append(any(s < unit.end and unit.start < e for s, e in gold.get(code, [])))
     return rows, labels
 
 
 def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiners: list[Combiner]) -> list[dict]:
     """For each combiner (same weights, its own threshold and cap): indicator P/R/F1, level agreement where gold or
-    engine gives a level, trap resistance, and the mean of the three (what the threshold is chosen by: they are the
-    accuracy targets of the evidence step; kappa follows the levels). As in ``competency eval``, the trap clauses are
-    the clauses the setting or the TF-IDF baseline matched in trap notes that no gold quote supports, and a setting
-    resists those it does not count.
+    engine gives a level, weighted kappa (CO's and GW's, averaged), trap resistance, and the mean of the four (what
+    the threshold is chosen by: they are the accuracy targets of the evidence step). As in ``competency eval``, the
+    trap clauses are the clauses the setting or the TF-IDF baseline matched in trap notes that no gold quote
+    supports, and a setting resists those it does not count.
 
     Evidence is extracted once per note, with the loosest threshold and cap: a stricter threshold keeps the records
     of at least that probability and a smaller cap the most probable ones of each unit, so each setting's records are
@@ -126,10 +130,13 @@ def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiners:
     scores = []
     for i in range(len(combiners)):
         figures = metrics.prf(pairs[i])
-        figures["level_agreement"] = metrics.level_agreement(metrics.level_pairs(notes, results[i]))["evidenced"]
+        levels = metrics.level_agreement(metrics.level_pairs(notes, results[i]))
+        figures["level_agreement"] = levels["evidenced"]
+        figures["kappa"] = round((levels["kappa_CO"] + levels["kappa_GW"]) / 2, 4)
         traps = metrics.trap_clauses(notes, [results[i], baseline])
         figures["trap_resistance"] = metrics.trap_resistance(traps, results[i])["share"]
-        figures["criterion"] = round((figures["f1"] + figures["level_agreement"] + figures["trap_resistance"]) / 3, 4)
+        figures["criterion"] = round((figures["f1"] + figures["level_agreement"] + figures["kappa"]
+                                      + figures["trap_resistance"]) / 4, 4)
         scores.append(figures)
     return scores
 
@@ -173,7 +180,7 @@ def main() -> None:
     print("bias", bias, fitted)
     settings = [(threshold, per_unit) for threshold in THRESHOLDS for per_unit in PER_UNIT]
     combiners = [Combiner(bias, fitted["weights"], fitted["present"], threshold, per_unit, fitted["top"],
-                          fitted["language"], fitted["framework"]) for threshold, per_unit in settings]
+                          fitted["language"], fitted["framework"], fitted["unit"]) for threshold, per_unit in settings]
     best = None
     for (threshold, per_unit), scores in zip(settings, engine_scores(splits, combiners)):
         print(f"threshold {threshold}, at most {per_unit} per unit: {scores}")

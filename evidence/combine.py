@@ -11,6 +11,13 @@ from typing import Iterable
 from importlib import resources
 
 from evidence.matchers import Signal
+from evidence.units import Unit
+
+
+def unit_features(unit: Unit | None) -> dict[str, float]:
+    """What the combiner knows of a unit before any backend has looked at it, besides its language: the log of its
+    length in words (a two-word fragment rarely tells a whole behaviour; a long clause more often does)."""
+    return {"log_words": math.log(max(unit.words, 1.0))} if unit is not None else {}
 
 
 def framework_of(code: str) -> str:
@@ -28,6 +35,7 @@ class Combiner:
     top: dict[str, float] = field(default_factory=dict)  # per backend: weight of the indicator being its first choice
     language: dict[str, float] = field(default_factory=dict)  # per language of the unit: added to the bias
     framework: dict[str, float] = field(default_factory=dict)  # per framework of the indicator: added to the bias
+    unit: dict[str, float] = field(default_factory=dict)  # per feature of the unit (unit_features): its weight
 
     @classmethod
     def load(cls) -> "Combiner":
@@ -38,19 +46,25 @@ class Combiner:
             return {k: float(v) for k, v in config.get(table, {}).items()}
 
         return cls(float(config["bias"]), floats("weights"), floats("present"), float(config["threshold"]),
-                   int(config.get("max_per_unit", 3)), floats("top"), floats("language"), floats("framework"))
+                   int(config.get("max_per_unit", 3)), floats("top"), floats("language"), floats("framework"),
+                   floats("unit"))
 
-    def logit(self, signals: dict[str, Signal], lang: str | None = None, code: str = "") -> float:
-        """The log-odds that the unit (in ``lang``) shows indicator ``code``, given the backends' signals for it."""
-        z = self.bias + self.language.get(lang, 0.0) + self.framework.get(framework_of(code), 0.0)
+    def prior(self, unit: Unit | None) -> float:
+        """The part of the log-odds the unit itself gives, before signals or indicator: bias, language, features."""
+        z = self.bias + (self.language.get(unit.lang, 0.0) if unit is not None else 0.0)
+        return z + sum(self.unit.get(name, 0.0) * value for name, value in unit_features(unit).items())
+
+    def logit(self, signals: dict[str, Signal], unit: Unit | None = None, code: str = "") -> float:
+        """The log-odds that ``unit`` shows indicator ``code``, given the backends' signals for it."""
+        z = self.prior(unit) + self.framework.get(framework_of(code), 0.0)
         for name, signal in signals.items():
             z += self.weights.get(name, 0.0) * signal.score + self.present.get(name, 0.0)
             if signal.top:
                 z += self.top.get(name, 0.0)
         return z
 
-    def probability(self, signals: dict[str, Signal], lang: str | None = None, code: str = "") -> float:
-        return 1.0 / (1.0 + math.exp(-self.logit(signals, lang, code)))
+    def probability(self, signals: dict[str, Signal], unit: Unit | None = None, code: str = "") -> float:
+        return 1.0 / (1.0 + math.exp(-self.logit(signals, unit, code)))
 
     def reach(self, backends: Iterable[str]) -> tuple[float, float]:
         """The least and the most that signals of these backends (scores in [0, 1], or none) can add to a logit."""
@@ -73,18 +87,18 @@ class Combiner:
         return kept
 
     def undecided(self, candidates: Iterable[tuple[str, dict[str, Signal]]], later: Iterable[str],
-                  lang: str | None = None) -> bool:
+                  unit: Unit | None = None) -> bool:
         """Whether signals still to come from the ``later`` backends could change what a unit evidences, given the
         signals its candidate indicators (competency, signals) have so far: a costly backend need not look at a unit
         where they cannot."""
         low, high = self.reach(later)
         cut = math.log(self.threshold / (1.0 - self.threshold))
         most = max([0.0, *self.framework.values()])
-        if self.bias + self.language.get(lang, 0.0) + most + high >= cut:  # the later backends alone could match
+        if self.prior(unit) + most + high >= cut:  # the later backends alone could match
             return True
         certain: Counter[str] = Counter()
         for competency, signals in candidates:
-            z = self.logit(signals, lang, competency)
+            z = self.logit(signals, unit, competency)
             if z + low >= cut:
                 certain[competency] += 1
             elif z + high >= cut:

@@ -124,7 +124,7 @@ class Extractor:
                 for (unit, code), signals in grouped.items():
                     by_unit[unit].append((self._competency(code), signals))
                 view.open_units = {u.index for u in view.units
-                                   if self.combiner.undecided(by_unit[u.index], later, u.lang)}
+                                   if self.combiner.undecided(by_unit[u.index], later, u)}
             for key, signal in backend.signals(view).items():
                 grouped[key][backend.name] = signal
         return grouped
@@ -137,7 +137,7 @@ class Extractor:
         signals = self.signals(view, tuple(frameworks))
         accepted: dict[int, list[tuple[float, str, str]]] = defaultdict(list)
         for (unit_index, code), unit_signals in signals.items():
-            probability = self.combiner.probability(unit_signals, view.units[unit_index].lang, code)
+            probability = self.combiner.probability(unit_signals, view.units[unit_index], code)
             if probability >= self.combiner.threshold:
                 accepted[unit_index].append((probability, code, self._competency(code)))
         evidence = []

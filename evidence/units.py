@@ -22,6 +22,7 @@ class Unit:
     sentence: int
     clauses: tuple[int, ...]
     lang: str
+    words: float = 0.0  # its length (word_count): a longer unit more often tells a whole behaviour
 
 
 def word_count(text: str, lang: str) -> float:
@@ -34,11 +35,12 @@ def units_of(structure: NoteStructure, sentences: list[Sentence], quality: Calla
 
     def add(clauses: list[int], sentence: Sentence) -> None:
         start, end = structure.clauses[clauses[0]].start, structure.clauses[clauses[-1]].end
-        if len(clauses) > 1 and word_count(structure.text[start:end], sentence.lang) > max_words:
+        words = word_count(structure.text[start:end], sentence.lang)
+        if len(clauses) > 1 and words > max_words:
             for c in clauses:
                 add([c], sentence)
             return
-        units.append(Unit(len(units), start, end, sentence.index, tuple(clauses), sentence.lang))
+        units.append(Unit(len(units), start, end, sentence.index, tuple(clauses), sentence.lang, words))
 
     for sentence in sentences:
         run: list[int] = []

@@ -12,6 +12,11 @@ import pytest
 from evidence.combine import Combiner
 from evidence.matchers import Signal
 from evidence.semantic import EMBEDDINGS, encoder, sentencepiece_model
+from evidence.units import Unit
+
+
+def unit(lang: str, words: float = 1.0) -> Unit:
+    return Unit(0, 0, 10, 0, (0,), lang, words)
 
 COMBINER = Combiner(bias=-5.0, weights={"cue": 2.0, "lexical": 3.0, "semantic": 2.0},
                     present={"cue": 3.0, "lexical": 0.0, "semantic": 0.5}, threshold=0.12, max_per_unit=2)
@@ -33,18 +38,27 @@ def test_a_backends_first_choice_adds_its_top_weight_and_the_reach_counts_it():
 
 def test_a_units_language_shifts_the_bias_and_the_gate_knows_it():
     by_language = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5, language={"zh": 4.5})
-    assert by_language.logit({"x": Signal(1.0)}, "zh") - by_language.logit({"x": Signal(1.0)}, "en") == 4.5
-    assert by_language.undecided([], ["x"], "zh")      # -0.5 + 1 ≥ 0: the backend alone could make a match in zh
-    assert not by_language.undecided([], ["x"], "en")  # -5 + 1 < 0: not in English
+    assert by_language.logit({"x": Signal(1.0)}, unit("zh")) - by_language.logit({"x": Signal(1.0)}, unit("en")) == 4.5
+    assert by_language.undecided([], ["x"], unit("zh"))      # -0.5 + 1 ≥ 0: the backend alone could match in zh
+    assert not by_language.undecided([], ["x"], unit("en"))  # -5 + 1 < 0: not in English
 
 
 def test_an_indicators_framework_shifts_the_bias_and_the_gate_knows_it():
     by_framework = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5, framework={"CC": 4.5})
-    assert by_framework.logit({"x": Signal(1.0)}, "en", "CC.FQ.1") - by_framework.logit({"x": Signal(1.0)}, "en",
-                                                                                        "CO.L1.1") == 4.5
-    assert by_framework.undecided([], ["x"], "en")  # -0.5 + 1 ≥ 0: a CC indicator could pass on this backend alone
+    english = unit("en")
+    assert by_framework.logit({"x": Signal(1.0)}, english, "CC.FQ.1") - by_framework.logit({"x": Signal(1.0)}, english,
+                                                                                            "CO.L1.1") == 4.5
+    assert by_framework.undecided([], ["x"], english)  # -0.5 + 1 ≥ 0: a CC indicator could pass on this backend alone
     without = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5)
-    assert not without.undecided([], ["x"], "en")   # -5 + 1 < 0
+    assert not without.undecided([], ["x"], english)   # -5 + 1 < 0
+
+
+def test_a_units_length_adds_to_the_logit_and_the_gate_knows_it():
+    by_length = Combiner(-5.0, {"x": 1.0}, {"x": 0.0}, 0.5, unit={"log_words": 2.0})
+    short, long = unit("en", 1.0), unit("en", math.e ** 2)
+    assert by_length.logit({"x": Signal(1.0)}, long) - by_length.logit({"x": Signal(1.0)}, short) == pytest.approx(4.0)
+    assert by_length.undecided([], ["x"], long)       # -5 + 4 + 1 ≥ 0: in a long unit the backend alone could match
+    assert not by_length.undecided([], ["x"], short)  # -5 + 0 + 1 < 0
 
 
 @pytest.mark.parametrize("candidates,undecided", [
@@ -94,7 +108,7 @@ def test_the_gate_changes_no_decision(onto, extractor, cue_led):
             view, _, _ = extractor.view(note["text"])
             signals = extractor.signals(view, ("CO", "GW"), gated=gated)
             found[gated].append({(unit, code) for (unit, code), s in signals.items()
-                                 if extractor.combiner.probability(s, view.units[unit].lang, code)
+                                 if extractor.combiner.probability(s, view.units[unit], code)
                                  >= extractor.combiner.threshold})
             embedded[gated] += len(EMBEDDINGS.vectors)
     assert found[True] == found[False] and any(found[True])
