@@ -28,6 +28,8 @@ _COPULA_RU = re.compile(r"был[аои]?|стал[аои]?|оказал(?:ся|
                         r"пришл(?:ось)|случил(?:ся|ась|ось|ись)")
 _PAST_RU = re.compile(r"[а-яё]+(?:л|ла|ло|ли|лся|лась|лись)(?![а-яё])", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’-]+")
+# bullets, numbering and brackets before a sentence's first word
+_LEADING_MARKS = re.compile(r"[\s\-–—•*·>#()（）【】\[\]\d.、]*")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
 ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见"
@@ -36,7 +38,7 @@ ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约�
 # her manager")
 _AGENT_CONSTRUCTIONS = {
     "zh": re.compile(r"是([^，。！？；、,.!?;]{1,16}?)(?:亲自|自己|一手|带头)?"
-                     r"(?:做|搞|弄|定|改|写|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的"),
+                     r"(?:做|搞|弄|定|改|写|出|打|发|设计|组织|发起|牵头|负责|推动|推行|办|建|建立|提出|制定|引入|拍板)的"),
     "en": re.compile(r"(?<![\w'’])(?:was|were|been|being|is|are|got|gets)\s+(?:\w+ly\s+)?"
                      r"[a-z]+(?:\s+(?:up|out|off|on|in|over))?\s+by\s+"
                      r"((?:the|a|an|my|our|her|his|their|its|one|two|some|me|us|him|myself)\b[^,.;:!?()]{0,36})",
@@ -106,6 +108,9 @@ class Qualifier:
             return ClauseQuality("other", "hypothetical", False, (f"language not supported ({clause.lang})",))
         trig = triggers(clause.lang)
         hay = self._haystack(clause.lang)
+        if self._assessor_comment(clause, trig, hay):
+            return ClauseQuality("interviewer", "past", False,
+                                 ("the assessor's own comment, not the candidate's doing",))
         reasons: list[str] = []
         actor = self._actor(clause, trig, hay)
         reported = self._reported(clause, trig, hay, actor)
@@ -117,6 +122,14 @@ class Qualifier:
         if reported:
             reasons.append("someone else's words (reported speech)")
         return ClauseQuality(actor, reality, bool(reported), tuple(reasons))
+
+    def _assessor_comment(self, clause: Clause, trig: Triggers, hay: str) -> bool:
+        """A sentence the assessor opens as their own judgement ("Впечатление: спокойный…", "评估小结", "Overall
+        impression: …"): what the assessor concludes is not a behaviour the candidate showed."""
+        sentence = self.structure.sentences[clause.sentence]
+        opening = _LEADING_MARKS.match(self.text, sentence.start, sentence.end).end()
+        found = trig.find("assessor_comment", hay, opening, min(sentence.end, opening + 40))
+        return bool(found) and found[0].start() == opening
 
     def _subject(self, clause: Clause, trig: Triggers, hay: str) -> str | None:
         """Who the clause's subject is, from the trigger lists.
@@ -185,6 +198,8 @@ class Qualifier:
         match = pattern.search(self.text, clause.start, clause.end) if pattern else None
         if match is None:
             return None
+        if self.text[max(clause.start, match.start() - 1):match.start()] in ("不", "非"):
+            return "other"  # 不是我打的 "it was not me who rang"
         start, end = match.span(1)
         first_word = _WORD.match(hay, start)
         if first_word and first_word.group() in _OBJECT_PRONOUNS_EN:

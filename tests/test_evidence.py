@@ -224,6 +224,19 @@ CLAUSES = [
     pytest.param("I was responsible for key accounts at the branch.", "key accounts", "reality", "generic",
                  id="role-en"),
     pytest.param("В настоящее время отвечает за работу с VIP-клиентами.", "VIP", "reality", "generic", id="role-ru"),
+    pytest.param("Кандидат работает в МФЦ.\n- Общее впечатление: спокойный, выслушивает клиента до конца.",
+                 "выслушивает", "actor", "interviewer", id="assessor-comment-ru"),
+    pytest.param("候选人在营业厅工作。评估小结：能主动了解客户需求。", "主动了解", "actor", "interviewer",
+                 id="assessor-comment-zh"),
+    pytest.param("Overall impression: she listens and asks good questions.", "asks good", "actor", "interviewer",
+                 id="assessor-comment-en"),
+    pytest.param("印象中我当时给他打了两次电话。", "打了两次", "actor", "I", id="as-i-recall-is-no-comment"),
+    pytest.param("我在民政窗口。后来民政那边给大爷回访了,这个不是我打的。", "这个不是我打的", "actor", "other",
+                 id="not-me-cleft"),
+    pytest.param("我是店长。复购率的报表是财务部每月出的。", "复购率", "actor", "other", id="shi-de-chu"),
+    pytest.param("She ran six branches. The decision to close them was not hers.", "decision to close", "actor",
+                 "other", id="not-hers"),
+    pytest.param("我在质检组。明年把质检结果和奖金挂钩。", "质检结果", "reality", "hypothetical", id="next-year-zh"),
 ]
 
 
