@@ -18,6 +18,7 @@ from evidence.triggers import Triggers, triggers
 
 QUOTE_OPEN = "«“„「『\""
 QUOTE_CLOSE = "»”“」』\""
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # "I'd got him to post…": 'd + a past participle is "had", not "would"
 _PAST_PERFECT_EN = re.compile(r"(?<![\w'’])(?:i|we|she|he|they)['’]d\s+(?:already\s+|just\s+|never\s+|also\s+)?"
                               r"(?:\w+ed|been|got|gotten|done|made|told|sent|gone|had|taken|given|seen|written|spoken|"
@@ -32,7 +33,7 @@ _WORD = re.compile(r"[\w'’-]+")
 _LEADING_MARKS = re.compile(r"[\s\-–—•*·>#()（）【】\[\]\d.、]*")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
-ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见"
+ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见在按据"
 # constructions that name who did it apart from the clause's subject: the Chinese 是…的 focus construction
 # (评选是中心经理搞的 "the contest was the manager's doing") and the English passive with "by" ("the call was made by
 # her manager")
@@ -75,7 +76,9 @@ class Qualifier:
 
     # -- the note as a whole --------------------------------------------------------------------------------------
     def _third_person_note(self) -> bool:
-        """An assessor's third-person note ("the candidate…", "кандидат…", "候选人…") rather than first person."""
+        """An assessor's third-person note ("the candidate…", "кандидат…", "候选人…") rather than first person. The
+        candidate's own words quoted in it ("他说'是我没讲清楚'") say "I" without making it a first-person note."""
+        quotes = [m.span() for m in _QUOTED.finditer(self.text)]
         third = first = pronouns = 0
         for clause in self.structure.clauses:
             if clause.speaker == "interviewer" or clause.lang not in ("ru", "en", "zh"):
@@ -83,7 +86,8 @@ class Qualifier:
             trig = triggers(clause.lang)
             hay = self._haystack(clause.lang)
             third += len(trig.find("third_person_note", hay, clause.start, clause.end))
-            first += len(trig.find("subject_I", hay, clause.start, clause.end))
+            first += sum(not any(q[0] <= m.start() < q[1] for q in quotes)
+                         for m in trig.find("subject_I", hay, clause.start, clause.end))
             pronouns += len(trig.find("pronoun_3sg", hay, clause.start, clause.end))
         if third:
             return third >= first / 3
@@ -154,7 +158,9 @@ class Qualifier:
         if found[0][2] == "other" and not trig.find("speech_verbs", hay, clause.start, clause.end):
             # "After the residents' survey… I sat down with each team": an opening phrase names another person,
             # the first person is the subject (unless the other person is saying something about them)
-            narrator = [actor for start, negative_length, actor in found if actor in ("I", "we")
+            opening_end = found[0][0] - found[0][1]
+            narrator = [actor for start, negative_length, actor in found if actor in ("I", "we", "candidate")
+                        and start >= opening_end  # not the "her" of "her colleague"
                         and not self._object_position(clause, start, start - negative_length)]
             if narrator:
                 return narrator[0]

@@ -237,6 +237,15 @@ CLAUSES = [
     pytest.param("She ran six branches. The decision to close them was not hers.", "decision to close", "actor",
                  "other", id="not-hers"),
     pytest.param("我在质检组。明年把质检结果和奖金挂钩。", "质检结果", "reality", "hypothetical", id="next-year-zh"),
+    pytest.param("候选人：陈志远，政企事业部副总。他在年会上讲“我们不卖带宽，我们帮你少请一个网管”。"
+                 "他说“我只是执行，我没拍板，我也不管”。2023年他把云桌面的上线往前挪了两个月。", "把云桌面", "actor",
+                 "candidate",
+                 id="quoted-i-keeps-a-third-person-note"),
+    pytest.param("候选人是写字楼客服经理。A级租户他每半年亲自约一次午餐。", "每半年", "actor", "candidate",
+                 id="topic-then-candidate"),
+    pytest.param("候选人是物业客服主管。她没有只给人补卡,而是在业主群里发了个小问卷。", "而是在业主群", "actor",
+                 "candidate", id="zh-in-a-group-is-no-subject"),
+    pytest.param("我是项目客服。按保安和楼长的意见改了两处。", "改了两处", "actor", "I", id="zh-according-to"),
 ]
 
 
