@@ -33,7 +33,12 @@ _WORD = re.compile(r"[\w'’-]+")
 _LEADING_MARKS = re.compile(r"[\s\-–—•*·>#()（）【】\[\]\d.、]*")
 HEAD_WORDS = 5     # another person is the subject only if named within the clause's first words…
 HEAD_CHARS_ZH = 6  # …or first characters in Chinese
-ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见在按据"
+ZH_OBJECT_MARKERS = "跟给和对向让帮替把被问告叫请与同陪带约找劝送接教醒知系慰服拉诉着见在按据到出现"
+EN_PREPOSITIONS = frozenset("with to for from at about on of than like after before towards toward into onto via per "
+                            "among between behind beside against without".split())
+EN_SUBJECT_PRONOUNS = frozenset("i we she he they".split())
+EN_IRREGULAR_PAST = frozenset("got told met rang called sent gave took brought put kept let left made found paid sat "
+                              "saw heard showed taught caught bought sold led".split())
 # constructions that name who did it apart from the clause's subject: the Chinese 是…的 focus construction
 # (评选是中心经理搞的 "the contest was the manager's doing") and the English passive with "by" ("the call was made by
 # her manager")
@@ -173,7 +178,14 @@ class Qualifier:
 
     def _object_position(self, clause: Clause, start: int, end: int) -> bool:
         """A Chinese person after a preposition or a verb of telling is an object (跟他讲, 给客户打电话, 问业主, 让我),
-        and one followed by 的 is a possessor (客户的高层会面, 当着他的面): neither is the clause's subject."""
+        and one followed by 的 is a possessor (客户的高层会面, 当着他的面); an English one within three words after a
+        preposition or a past verb ("sat down with the team", "got the generator contractor on site") is an object:
+        neither is the subject."""
+        if clause.lang == "en":
+            if self._lower[start:end] in EN_SUBJECT_PRONOUNS:
+                return False  # "I", "she": never an object
+            before = _WORD.findall(self._lower[clause.start:start])[-3:]  # "got | the generator | contractor"
+            return any(w in EN_PREPOSITIONS or w.endswith("ed") or w in EN_IRREGULAR_PAST for w in before)
         if clause.lang != "zh":
             return False
         return (start > clause.start and self.text[start - 1] in ZH_OBJECT_MARKERS) or self.text[end:end + 1] == "的"
@@ -212,7 +224,7 @@ class Qualifier:
             return _OBJECT_PRONOUNS_EN[first_word.group()]
         named = sorted((found_start, actor) for category, actor in self._actor_categories()
                        for found_start, found_end in trig.spans(category, hay, start, end)
-                       if not self._object_position(clause, found_start, found_end))
+                       if clause.lang != "zh" or not self._object_position(clause, found_start, found_end))
         if clause.lang == "zh":
             return named[0][1] if named else "other"  # 是…的 always names someone
         return named[-1][1] if named else None  # "by nine", "by phone": no agent

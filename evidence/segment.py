@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from evidence.language import detect
 
+_ASIDE = r"(?:\s*[(（][^)）\n]{0,120}[)）])?"  # "Candidate (Ewa Nowak, relations manager):"
 INTERVIEWER = re.compile(
     r"^[ \t>*\-•]*(?:Q|В|Вопрос|Интервьюер|Интервьюерка|Асессор|Interviewer|Int|Assessor|Question|问|面试官|考官|"
-    r"访谈人|主持人|提问)\s*\d*\s*[:：]", re.IGNORECASE)
-CANDIDATE = re.compile(
-    r"^[ \t>*\-•]*(?:A|О|Ответ|Кандидат|Кандидатка|Респондент|Candidate|Cand|Answer|Respondent|Interviewee|答|"
-    r"候选人|应聘者|受访者|回答)\s*\d*\s*[:：]", re.IGNORECASE)
+    r"访谈人|主持人|提问)\s*\d*" + _ASIDE + r"\s*[:：]", re.IGNORECASE)
+CANDIDATE_LABEL = (r"(?:A|О|Ответ|Кандидат|Кандидатка|Респондент|Candidate|Cand|Answer|Respondent|Interviewee|答|"
+                   r"候选人|应聘者|受访者|回答)\s*\d*" + _ASIDE + r"\s*[:：]")
+CANDIDATE = re.compile(r"^[ \t>*\-•]*" + CANDIDATE_LABEL, re.IGNORECASE)
+# a header naming both ("Assessor: R. Patel. Candidate: Lewis T., advisor"): not the interviewer's turn
+_HEADER = re.compile(r"[.;,，。]\s*" + CANDIDATE_LABEL, re.IGNORECASE)
+# a speaker named in a transcript ("Artyom:", "Ms Ferreira:", "小王："): after the interviewer's turn, the candidate's
+NAMED_SPEAKER = re.compile(r"^[ \t>*\-•]*(?:[A-ZА-ЯЁ][\w.'’-]{0,20}(?:\s+[A-ZА-ЯЁ][\w.'’-]{0,20}){0,2}|"
+                           r"[\u4e00-\u9fff]{1,4})\s*[:：]")
 STAR_START = re.compile(r"^[ \t>*\-•]*(?:S|Situation|Ситуация|情境|情景|背景)\s*[:：.)\-–]", re.IGNORECASE)
 STAR_CONTINUE = re.compile(r"^[ \t>*\-•]*(?:T|A|R|Task|Actions?|Results?|Задача|Действи[яе]|Результат|任务|行动|"
                            r"结果)\s*[:：.)\-–]", re.IGNORECASE)
@@ -104,7 +110,7 @@ def split_clauses(text: str, start: int, end: int, joiner: re.Pattern | None) ->
 def segment(text: str, joiners: dict[str, re.Pattern] | None = None) -> NoteStructure:
     """Turns, events, sentences and clauses of a note."""
     joiners = joiners or {}
-    transcript = any(INTERVIEWER.match(line) for _, line in _lines(text))
+    transcript = any(INTERVIEWER.match(line) and not _HEADER.search(line) for _, line in _lines(text))
     sentences: list[Sentence] = []
     clauses: list[Clause] = []
     event, speaker = 0, "narrative" if not transcript else "candidate"
@@ -114,7 +120,7 @@ def segment(text: str, joiners: dict[str, re.Pattern] | None = None) -> NoteStru
             blank_before = True
             continue
         body_start = offset
-        label = INTERVIEWER.match(line) if transcript else None
+        label = INTERVIEWER.match(line) if transcript and not _HEADER.search(line) else None
         if label:
             speaker = "interviewer"
             body_start = offset + label.end()
@@ -122,6 +128,9 @@ def segment(text: str, joiners: dict[str, re.Pattern] | None = None) -> NoteStru
         elif transcript and CANDIDATE.match(line):
             speaker = "candidate"
             body_start = offset + CANDIDATE.match(line).end()
+        elif speaker == "interviewer" and NAMED_SPEAKER.match(line):
+            speaker = "candidate"
+            body_start = offset + NAMED_SPEAKER.match(line).end()
         elif STAR_START.match(line):
             event += started
             body_start = offset + STAR_START.match(line).end()

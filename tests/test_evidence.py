@@ -45,6 +45,29 @@ def test_transcript_turns_events_and_offsets():
         assert text[clause.start:clause.end].strip() == text[clause.start:clause.end]
 
 
+@pytest.mark.parametrize("text,quote,speaker", [
+    ("Interviewer: A time when a delivery was urgent?\nArtyom: Yes. I drove the parcel to her flat myself.",
+     "I drove the parcel to her flat myself.", "candidate"),
+    ("Interviewer: What was your part?\nCandidate (Ewa Nowak, relations manager): I wrote the policy myself.",
+     "I wrote the policy myself.", "candidate"),
+    ("面试官：说一个例子。\n小王：我当天就给业主回了电话。", "我当天就给业主回了电话。", "candidate"),
+    ("Interviewer: Did you call her back?\nYes, I called her that evening.", "Yes, I called her that evening.",
+     "interviewer"),  # an unlabelled line continues the turn it follows
+])
+def test_a_named_or_annotated_speaker_after_the_interviewer_is_the_candidate(text, quote, speaker):
+    structure = segment(text)
+    start = text.index(quote)
+    assert [s.speaker for s in structure.sentences if s.start == start] == [speaker]
+
+
+def test_a_header_naming_assessor_and_candidate_is_no_transcript():
+    text = ("Assessor: R. Patel. Candidate: Lewis T., sales advisor.\nAsked about a difficult customer. Lewis told "
+            "him billing disputes were not a store thing.")
+    structure = segment(text)
+    assert not structure.transcript
+    assert {s.speaker for s in structure.sentences} == {"narrative"}
+
+
 def test_star_markers_start_one_event_each():
     text = "Ситуация: клиент жалуется.\nДействия: я позвонила ему.\nРезультат: всё решили.\n\nСитуация: другой случай.\nДействия: я написала письмо."
     structure = segment(text)
@@ -246,6 +269,16 @@ CLAUSES = [
     pytest.param("候选人是物业客服主管。她没有只给人补卡,而是在业主群里发了个小问卷。", "而是在业主群", "actor",
                  "candidate", id="zh-in-a-group-is-no-subject"),
     pytest.param("我是项目客服。按保安和楼长的意见改了两处。", "改了两处", "actor", "I", id="zh-according-to"),
+    pytest.param("I run the site. Got the generator contractor on site inside 90 minutes.", "Got the generator",
+                 "actor", "I", id="en-object-after-verb"),
+    pytest.param("I run the site. Sat down with the owner and rebuilt the cover.", "Sat down", "actor", "I",
+                 id="en-object-after-preposition"),
+    pytest.param("I run the site. Every time someone complained I put the flat number on the board.", "I put",
+                 "actor", "I", id="en-i-is-never-an-object"),
+    pytest.param("候选人做热线。听出老人有点喘,就放慢语速。", "听出老人", "actor", "candidate",
+                 id="zh-object-after-perception"),
+    pytest.param("Front desk, 2 yrs. Cand took her details at the desk and got her in with dr Shah.", "took her",
+                 "actor", "candidate", id="cand-abbreviation"),
 ]
 
 
