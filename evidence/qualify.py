@@ -20,10 +20,12 @@ QUOTE_OPEN = "«“„「『\""
 QUOTE_CLOSE = "»”“」』\""
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]|「[^」]*」|『[^』]*』|\"[^\"\n]*\"")
 # "I'd got him to post…": 'd + a past participle is "had", not "would"
-_PAST_PERFECT_EN = re.compile(r"(?<![\w'’])(?:i|we|she|he|they)['’]d\s+(?:already\s+|just\s+|never\s+|also\s+)?"
+_PAST_PERFECT_EN = re.compile(r"(?<![\w'’])(?:i|we|she|he|they)['’]d\s+"
+                              r"(?:(?:already|just|never|also|actually|even|only|recently|previously|completely)\s+){0,2}"
                               r"(?:\w+ed|been|got|gotten|done|made|told|sent|gone|had|taken|given|seen|written|spoken|"
                               r"found|left|brought|bought|kept|won|lost|met|paid|heard|thought|felt|held|led|built|"
-                              r"caught|taught|sold|spent|understood|become|begun|drawn|driven|known|shown|grown)(?![\w'’])",
+                              r"caught|taught|sold|spent|understood|become|begun|drawn|driven|known|shown|grown|"
+                              r"forgotten|read|put|set|run|broken|chosen|fallen|hidden|ridden|risen|stolen|worn)(?![\w'’])",
                               re.IGNORECASE)
 _COPULA_RU = re.compile(r"был[аои]?|стал[аои]?|оказал(?:ся|ась|ось|ись)|получил(?:ся|ась|ось|ись)|выяснил(?:ся|ась|ось|ись)|"
                         r"пришл(?:ось)|случил(?:ся|ась|ось|ись)")
@@ -321,8 +323,12 @@ class Qualifier:
         if clause.lang == "en":
             pseudo += [m.span() for m in _PAST_PERFECT_EN.finditer(self.text, clause.start, clause.end)]
         complements = trig.spans("complement_verbs", hay, clause.start, clause.end)
+        first_word = _WORD.search(self.text, clause.start, clause.end)
+        embedders = [e for e in trig.spans("embedders", hay, clause.start, clause.end)
+                     if first_word is None or e[0] >= first_word.end()]
         hypo = [h for h in _outside(trig.spans("hypothetical", hay, clause.start, clause.end), pseudo)
-                if not any(c[1] <= h[0] for c in complements)]  # "told her it would…": the telling happened
+                if not any(c[1] <= h[0] for c in complements)  # "told her it would…": the telling happened
+                and not any(e[1] <= h[0] for e in embedders)]  # "checked what would help": the checking did
         if hypo:
             word = self.text[hypo[0][0]:hypo[0][1]]
             reasons.append(f"hypothetical, future or intended ('{word}'): counts 0")

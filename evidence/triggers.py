@@ -10,7 +10,7 @@ from importlib import resources
 CATEGORIES = ("subject_I", "subject_we", "subject_candidate", "pronoun_3sg", "subject_other", "someone_elses",
               "quote_sources", "negation", "pseudo_negation", "terminators", "hypothetical", "pseudo_hypothetical",
               "conditional", "generic", "specific_time", "speech_verbs", "complement_verbs", "third_person_note",
-              "clause_joiners", "subordinators", "assessor_comment")
+              "clause_joiners", "subordinators", "assessor_comment", "embedders")
 
 
 @dataclass(frozen=True)
