@@ -109,10 +109,10 @@ class SemanticMatcher:
 
     def __init__(self, model: Model, indicators: set[str]):
         codes, texts, vectors = example_bank(model)
-        keep = [i for i, c in enumerate(codes) if c in indicators]
+        keep = sorted((i for i, c in enumerate(codes) if c in indicators), key=lambda i: codes[i])  # by indicator
         self.unique_codes = sorted({codes[i] for i in keep})
-        column = {c: i for i, c in enumerate(self.unique_codes)}
-        self.code_index = np.array([column[codes[i]] for i in keep], dtype=np.int64)
+        # where each indicator's run of examples starts: the nearest example per indicator is one reduceat
+        self.starts = np.searchsorted([codes[i] for i in keep], self.unique_codes).astype(np.int64)
         self.example_negated = np.array([negated(texts[i]) for i in keep], dtype=bool)
         self.vectors = vectors[keep] if keep else np.zeros((0, 512), dtype=np.float32)
 
@@ -124,12 +124,12 @@ class SemanticMatcher:
         if not units:
             return {}
         sims = self.cache.embed([text[u.start:u.end] for u in units]) @ self.vectors.T
+        # a negated unit is near negated examples (abstentions), an affirmative one near affirmative examples
+        unit_negated = np.array([negated(text[u.start:u.end]) for u in units], dtype=bool)
+        sims -= 0.15 * (unit_negated[:, None] != self.example_negated[None, :])
+        best = np.maximum.reduceat(sims, self.starts, axis=1)
         out: Signals = {}
-        for unit, row in zip(units, sims):
-            # a negated unit is near negated examples (abstentions), an affirmative one near affirmative examples
-            row = np.where(self.example_negated == negated(text[unit.start:unit.end]), row, row - 0.15)
-            best = np.full(len(self.unique_codes), -1.0, dtype=np.float32)
-            np.maximum.at(best, self.code_index, row)
-            for code, signal in first_choices(best, self.unique_codes, TOP, MIN_SCORE):
+        for unit, row in zip(units, best):
+            for code, signal in first_choices(row, self.unique_codes, TOP, MIN_SCORE):
                 out[(unit.index, code)] = signal
         return out
