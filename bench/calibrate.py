@@ -29,7 +29,7 @@ from engine.corpus import AnnotatedNote, read_corpus
 from engine.evaluation import metrics
 from engine.evaluation.baseline import TfidfBaseline
 from evidence.combine import Combiner, framework_of, unit_features
-from evidence.extract import DEFAULT_MATCHERS
+from evidence.extract import DEFAULT_MATCHERS, ExtractedNote
 from evidence.records import Evidence
 from ontology import Ontology, load
 
@@ -122,7 +122,7 @@ def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiners:
             frameworks = tuple(note.frameworks)
             baseline[note.id] = reference.assess(note.text, frameworks, note.id).to_json()
             extracted = assessor.extractor.extract(note.text, frameworks)
-            ranked = _ranks_in_unit(assessor, note.text, extracted.evidence)
+            ranked = _ranks_in_unit(extracted)
             for i, combiner in enumerate(combiners):
                 kept = [ev for ev, rank in ranked if ev.score >= combiner.threshold and rank < combiner.max_per_unit]
                 result = assessor.conclude(extracted, kept, frameworks, None, note.id).to_json()
@@ -143,13 +143,12 @@ def engine_scores(splits: list[tuple[Assessor, list[AnnotatedNote]]], combiners:
     return scores
 
 
-def _ranks_in_unit(assessor: Assessor, text: str, evidence: list[Evidence]) -> list[tuple[Evidence, int]]:
+def _ranks_in_unit(extracted: ExtractedNote) -> list[tuple[Evidence, int]]:
     """Each record with its rank among the records of its matching unit, the most probable first (as
     ``Combiner.kept`` orders them)."""
-    view, _, _ = assessor.extractor.view(text)
-    unit_of = {clause: unit.index for unit in view.units for clause in unit.clauses}
+    unit_of = {clause: unit.index for unit in extracted.units for clause in unit.clauses}
     by_unit: dict[int, list[Evidence]] = {}
-    for ev in evidence:
+    for ev in extracted.evidence:
         by_unit.setdefault(unit_of[ev.clause], []).append(ev)
     return [(ev, rank) for records in by_unit.values()
             for rank, ev in enumerate(sorted(records, key=lambda e: (-e.score, e.indicator)))]

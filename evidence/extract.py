@@ -40,6 +40,7 @@ class ExtractedNote:
     language: str
     languages: dict[str, int] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    units: list[Unit] = field(default_factory=list)  # the matching units the evidence was decided in
 
 
 def note_language(structure: NoteStructure) -> tuple[str, dict[str, int]]:
@@ -145,7 +146,7 @@ class Extractor:
             for probability, code, _ in sorted(self.combiner.kept(accepted[unit_index]), key=lambda a: a[1]):
                 evidence.append(self._record(text, view, qualifier, view.units[unit_index], code,
                                              signals[(unit_index, code)], probability))
-        return ExtractedNote(text, view.structure, evidence, language, counts, notices)
+        return ExtractedNote(text, view.structure, evidence, language, counts, notices, view.units)
 
     @staticmethod
     def _tokens(text: str, lang: str, start: int, end: int) -> list[tuple[int, int, frozenset[str]]]:
