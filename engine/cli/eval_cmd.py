@@ -38,7 +38,8 @@ def print_report(report: dict) -> None:
     console.print(table)
     console.print("P/R/F1: indicator micro precision/recall/F1; negF1: negative indicators; lvl all: exact level "
                   "agreement over all competencies in scope; lvl evid: where gold or system gives a level; κ: quadratic "
-                  "weighted kappa where gold or system gives a level (κ all: over all competencies in scope); traps: share of trap clauses discounted; loc: share of quotes overlapping gold.",
+                  "weighted kappa where gold or system gives a level (κ all: over all competencies in scope); traps: "
+                  "share of trap clauses discounted; loc: share of quotes overlapping gold.",
                   style="dim")
 
 
